@@ -1,0 +1,84 @@
+/** /api/v1/admin/users: staff accounts are created here, and any account can be disabled. */
+import { z } from 'zod';
+import { createStaffAccount, maskPhone, setAccountStatus, toAccountView } from '../auth/accounts.js';
+import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
+import { defineRoute } from '../http/route.js';
+
+const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
+
+export const adminUserRoutes = [
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/admin/users',
+    tag: 'admin',
+    summary: '创建医生或管理员账号（仅管理员）',
+    auth: ['admin'],
+    body: z.strictObject({
+      phone: phoneSchema,
+      password: passwordSchema,
+      role: z.enum(['doctor', 'admin']),
+      displayName: z.string().trim().min(1).max(50),
+    }),
+    response: accountSchema,
+    status: 201,
+    errors: ['PHONE_ALREADY_REGISTERED'],
+    handler: ({ body, deps, principal, meta }) => createStaffAccount(deps, principal, body, meta),
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/admin/users',
+    tag: 'admin',
+    summary: '账号列表（可按角色、手机号筛选，分页）',
+    auth: ['admin'],
+    query: z.strictObject({
+      role: roleSchema.optional(),
+      phone: z.string().regex(/^\d{1,11}$/).optional().meta({ description: '手机号前缀' }),
+      page: z.coerce.number().int().min(1).default(1),
+      pageSize: z.coerce.number().int().min(1).max(100).default(20),
+    }),
+    response: z.object({
+      items: z.array(accountSchema.extend({ failedLoginCount: z.number().int(), lockedUntil: z.iso.datetime().nullable() })),
+      total: z.number().int(),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+    }),
+    handler: async ({ query, deps }) => {
+      let q = deps.db.selectFrom('user_account');
+      if (query.role) q = q.where('role', '=', query.role);
+      if (query.phone) q = q.where('phone', 'like', `${query.phone}%`);
+      const [rows, count] = await Promise.all([
+        q
+          .select(['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'failed_login_count', 'locked_until'])
+          .orderBy('id', 'desc')
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize)
+          .execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      ]);
+      return {
+        items: rows.map((r) => ({
+          ...toAccountView(r),
+          // Admins see accounts, not personal data: the phone is masked here too.
+          phone: maskPhone(r.phone),
+          failedLoginCount: r.failed_login_count,
+          lockedUntil: r.locked_until?.toISOString() ?? null,
+        })),
+        total: Number(count.n),
+        page: query.page,
+        pageSize: query.pageSize,
+      };
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/api/v1/admin/users/{id}/status',
+    tag: 'admin',
+    summary: '启用或停用账号（停用后立即注销其所有登录）',
+    auth: ['admin'],
+    params: idParams,
+    body: z.strictObject({ status: z.enum(['active', 'disabled']) }),
+    response: accountSchema,
+    errors: ['NOT_FOUND'],
+    handler: ({ params, body, deps, principal, meta }) => setAccountStatus(deps, principal, params.id, body.status, meta),
+  }),
+];

@@ -1,0 +1,124 @@
+/**
+ * One-time SMS verification codes: 6 digits, valid 5 minutes, at most 5 wrong tries, stored
+ * only as an HMAC. Sending is rate-limited per phone (one a minute, ten a day) and per client
+ * IP (thirty an hour).
+ */
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
+import type { AppDeps } from '../http/deps.js';
+import type { RequestMeta } from '../http/route.js';
+import { AppError } from '../errors.js';
+
+export type SmsPurpose = 'register' | 'reset_password';
+
+export const SMS_CODE_TTL_MINUTES = 5;
+export const SMS_CODE_MAX_ATTEMPTS = 5;
+export const SMS_MIN_INTERVAL_SECONDS = 60;
+export const SMS_MAX_PER_PHONE_PER_DAY = 10;
+export const SMS_MAX_PER_IP_PER_HOUR = 30;
+
+function codeHash(deps: AppDeps, phone: string, purpose: SmsPurpose, code: string): string {
+  return createHmac('sha256', deps.config.jwtSecret).update(`${purpose}:${phone}:${code}`).digest('hex');
+}
+
+/**
+ * Records a new code, then counts. Inserting before counting makes the limit hold under
+ * concurrent requests: every racer sees every other racer's row, so none slips past the limit
+ * (at worst two racers both refuse). A refused attempt removes its own row.
+ */
+export async function issueSmsCode(
+  deps: AppDeps,
+  phone: string,
+  purpose: SmsPurpose,
+  meta: RequestMeta,
+): Promise<{ expiresInSeconds: number; resendAfterSeconds: number }> {
+  const now = deps.clock.now();
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const inserted = await deps.db
+    .insertInto('sms_code')
+    .values({
+      phone,
+      purpose,
+      code_hash: codeHash(deps, phone, purpose, code),
+      expires_at: new Date(now.getTime() + SMS_CODE_TTL_MINUTES * 60_000),
+      ip: meta.ip,
+      created_at: now,
+    })
+    .executeTakeFirstOrThrow();
+  const id = Number(inserted.insertId);
+
+  const since = (seconds: number) => new Date(now.getTime() - seconds * 1000);
+  const counts = await deps.db
+    .selectFrom('sms_code')
+    .select([
+      sql<number>`SUM(phone = ${phone} AND created_at > ${since(SMS_MIN_INTERVAL_SECONDS)})`.as('phoneMinute'),
+      sql<number>`SUM(phone = ${phone} AND created_at > ${since(86_400)})`.as('phoneDay'),
+      sql<number>`SUM(ip = ${meta.ip} AND created_at > ${since(3600)})`.as('ipHour'),
+    ])
+    .where((eb) => eb.or([eb('phone', '=', phone), eb('ip', '=', meta.ip)]))
+    .where('created_at', '>', since(86_400))
+    .executeTakeFirstOrThrow();
+
+  let refusal: AppError | undefined;
+  if (Number(counts.phoneMinute) > 1) refusal = new AppError('SMS_TOO_FREQUENT', undefined, undefined, SMS_MIN_INTERVAL_SECONDS);
+  else if (Number(counts.phoneDay) > SMS_MAX_PER_PHONE_PER_DAY) refusal = new AppError('SMS_DAILY_LIMIT');
+  else if (Number(counts.ipHour) > SMS_MAX_PER_IP_PER_HOUR) refusal = new AppError('SMS_TOO_FREQUENT', undefined, undefined, 600);
+  if (refusal) {
+    await deps.db.deleteFrom('sms_code').where('id', '=', id).execute();
+    throw refusal;
+  }
+
+  try {
+    await deps.sms.send({
+      phone,
+      template: 'verification_code',
+      params: { code, minutes: String(SMS_CODE_TTL_MINUTES) },
+      secretParams: ['code'],
+    });
+  } catch (error) {
+    await deps.db.deleteFrom('sms_code').where('id', '=', id).execute();
+    throw error;
+  }
+  return { expiresInSeconds: SMS_CODE_TTL_MINUTES * 60, resendAfterSeconds: SMS_MIN_INTERVAL_SECONDS };
+}
+
+/**
+ * Consumes the newest live code for this phone and purpose. Every try counts an attempt;
+ * after SMS_CODE_MAX_ATTEMPTS the code is dead. Consumption is a conditional UPDATE, so one
+ * code can be used exactly once even by concurrent requests.
+ */
+export async function consumeSmsCode(deps: AppDeps, phone: string, purpose: SmsPurpose, code: string): Promise<void> {
+  const now = deps.clock.now();
+  const row = await deps.db
+    .selectFrom('sms_code')
+    .select(['id', 'code_hash', 'attempts'])
+    .where('phone', '=', phone)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) throw new AppError('SMS_CODE_INVALID');
+  // Count the attempt before comparing: concurrent guesses cannot exceed the limit together.
+  const counted = await deps.db
+    .updateTable('sms_code')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+    .where('id', '=', row.id)
+    .where('attempts', '<', SMS_CODE_MAX_ATTEMPTS)
+    .executeTakeFirst();
+  if (Number(counted.numUpdatedRows) !== 1) throw new AppError('SMS_CODE_TOO_MANY_ATTEMPTS');
+
+  const expected = Buffer.from(row.code_hash, 'hex');
+  const given = Buffer.from(codeHash(deps, phone, purpose, code), 'hex');
+  if (!timingSafeEqual(expected, given)) {
+    throw new AppError(row.attempts + 1 >= SMS_CODE_MAX_ATTEMPTS ? 'SMS_CODE_TOO_MANY_ATTEMPTS' : 'SMS_CODE_INVALID');
+  }
+  const consumed = await deps.db
+    .updateTable('sms_code')
+    .set({ consumed_at: now })
+    .where('id', '=', row.id)
+    .where('consumed_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(consumed.numUpdatedRows) !== 1) throw new AppError('SMS_CODE_INVALID');
+}

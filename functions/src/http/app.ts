@@ -1,0 +1,138 @@
+/**
+ * The HTTP application: a plain Node `(req, res)` listener. `server.ts` mounts it on node:http;
+ * `lambda/api.ts` wraps it with serverless-http. Routing by find-my-way; every route's input is
+ * validated by its zod schemas before the handler runs; every error leaves through `sendError`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import Router, { type HTTPMethod } from 'find-my-way';
+import { z } from 'zod';
+import { AppError } from '../errors.js';
+import { verifyAccessToken } from '../auth/tokens.js';
+import type { AppDeps } from './deps.js';
+import { readJsonBody } from './body.js';
+import { applyCors, securityHeaders } from './headers.js';
+import { sendError, sendJson, validationError } from './respond.js';
+import { Reply, type Principal, type RequestMeta, type RouteSpec } from './route.js';
+
+export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface AppOptions {
+  /** Validate every response against its route's schema (tests): a mismatch is a bug. */
+  validateResponses?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(deps: AppDeps, routes: readonly RouteSpec[], options: AppOptions = {}): Listener {
+  const router = Router({ ignoreTrailingSlash: true, maxParamLength: 200 });
+  for (const route of routes) {
+    router.on(route.method, route.path.replace(/\{(\w+)\}/g, ':$1'), () => undefined, route);
+  }
+
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const headerId = req.headers['x-request-id'];
+    const requestId = typeof headerId === 'string' && REQUEST_ID.test(headerId) ? headerId : randomUUID();
+    const log = deps.log.child({ requestId });
+    res.setHeader('X-Request-Id', requestId);
+    for (const [name, value] of Object.entries(securityHeaders(deps.config.env))) res.setHeader(name, value);
+
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    res.on('finish', () => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      log.info({ method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+    });
+
+    if (applyCors(req, res, deps.config)) return; // answered a preflight
+
+    const method = (req.method ?? 'GET').toUpperCase() as HTTPMethod;
+    const found = router.find(method, url.pathname);
+    if (!found) {
+      const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => router.find(m, url.pathname));
+      if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
+      return sendError(res, new AppError(allowed.length > 0 ? 'METHOD_NOT_ALLOWED' : 'ROUTE_NOT_FOUND'), log);
+    }
+    const route = found.store as RouteSpec;
+    const meta: RequestMeta = {
+      requestId,
+      ip: clientIp(req, deps.config.trustProxy),
+      userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 255) : undefined,
+    };
+
+    handle(route, req, res, found.params, url.searchParams, meta, deps, log, options).catch((error: unknown) =>
+      sendError(res, error, log),
+    );
+  };
+}
+
+async function handle(
+  route: RouteSpec,
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawParams: Record<string, string | undefined>,
+  searchParams: URLSearchParams,
+  meta: RequestMeta,
+  deps: AppDeps,
+  log: AppDeps['log'],
+  options: AppOptions,
+): Promise<void> {
+  const principal = route.auth === 'public' ? undefined : await authenticate(req, route, deps);
+
+  const params = parse(route.params, rawParams, 'params');
+  const query = parse(route.query, queryObject(searchParams), 'query');
+  const body = route.body ? parse(route.body, await readJsonBody(req), 'body') : await rejectBody(req);
+
+  const result = await route.handler({ body, query, params, principal, headers: req.headers, meta, log, deps });
+  const reply = result instanceof Reply ? result : new Reply(result);
+  if (options.validateResponses) {
+    const checked = route.response.safeParse(reply.body);
+    if (!checked.success) {
+      throw new Error(`response of ${route.method} ${route.path} does not match its schema: ${checked.error.message}`);
+    }
+  }
+  for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
+  sendJson(res, reply.status ?? route.status ?? 200, reply.body);
+}
+
+async function authenticate(req: IncomingMessage, route: RouteSpec, deps: AppDeps): Promise<Principal> {
+  const header = req.headers.authorization;
+  const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
+  if (!match?.[1]) throw new AppError('UNAUTHENTICATED');
+  const principal = await verifyAccessToken(deps.config, match[1], deps.clock.now());
+  if (Array.isArray(route.auth) && !route.auth.includes(principal.role)) throw new AppError('FORBIDDEN');
+  return principal;
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
+  const target = schema ?? z.strictObject({});
+  const result = target.safeParse(value);
+  if (!result.success) throw validationError(result.error, where);
+  return result.data;
+}
+
+/** A repeated query key becomes an array; a single one a string. */
+function queryObject(searchParams: URLSearchParams): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const key of new Set(searchParams.keys())) {
+    const all = searchParams.getAll(key);
+    out[key] = all.length === 1 ? (all[0] as string) : all;
+  }
+  return out;
+}
+
+/** Routes without a body schema accept no body; an unexpected one is a client error. */
+async function rejectBody(req: IncomingMessage): Promise<undefined> {
+  const body = await readJsonBody(req);
+  if (body !== undefined) throw new AppError('VALIDATION_FAILED', '该接口不接受请求体');
+  return undefined;
+}
+
+function clientIp(req: IncomingMessage, trustProxy: boolean): string {
+  if (trustProxy) {
+    const forwarded = req.headers['x-forwarded-for'];
+    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+    if (first) return first.slice(0, 45);
+  }
+  return (req.socket?.remoteAddress ?? 'unknown').slice(0, 45);
+}

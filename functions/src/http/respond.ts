@@ -1,0 +1,65 @@
+import type { ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+/**
+ * The one error mapper. An AppError becomes its status and stable code; anything else is
+ * logged with its stack and answered 500 INTERNAL with a generic message — never the stack.
+ */
+export function sendError(res: ServerResponse, error: unknown, log: Logger): void {
+  const appError = toAppError(error, log);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (appError.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(appError.retryAfterSeconds));
+  sendJson(res, appError.status, {
+    error: {
+      code: appError.code,
+      message: appError.message,
+      ...(appError.details ? { details: appError.details } : {}),
+    },
+  });
+}
+
+function toAppError(error: unknown, log: Logger): AppError {
+  if (error instanceof AppError) {
+    if (error.status >= 500) log.warn({ code: error.code }, error.message);
+    return error;
+  }
+  log.error({ err: error }, 'unhandled error');
+  return new AppError('INTERNAL');
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  phone: '手机号',
+  password: '密码',
+  newPassword: '新密码',
+  oldPassword: '原密码',
+  code: '验证码',
+};
+
+/** A zod failure as 400 VALIDATION_FAILED, naming the fields in Chinese and in `details`. */
+export function validationError(error: z.ZodError, where: 'params' | 'query' | 'body'): AppError {
+  const issues = error.issues.slice(0, 10).map((issue) => ({
+    path: [where, ...issue.path.map(String)].join('.'),
+    code: issue.code,
+  }));
+  const first = error.issues[0];
+  const field = first?.path[0];
+  const label = typeof field === 'string' ? (FIELD_LABELS[field] ?? field) : undefined;
+  let message = '请求参数有误';
+  if (first?.code === 'unrecognized_keys') message = `请求包含不支持的字段：${first.keys.join('、')}`;
+  else if (label) message = `参数「${label}」有误`;
+  return new AppError('VALIDATION_FAILED', message, { issues });
+}

@@ -1,0 +1,86 @@
+/**
+ * Route definitions: one object per endpoint, holding everything the app needs to serve it and
+ * the OpenAPI document needs to describe it. Handlers get validated, typed input and return a
+ * value; they never touch `req`/`res`.
+ */
+import type { z } from 'zod';
+import type { ErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { AppDeps } from './deps.js';
+
+export type Role = 'patient' | 'doctor' | 'admin';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** The authenticated caller, from a verified access token. */
+export interface Principal {
+  userId: number;
+  role: Role;
+}
+
+/** Facts about the request that the domain records (audit log, rate limits). */
+export interface RequestMeta {
+  requestId: string;
+  ip: string;
+  userAgent: string | undefined;
+}
+
+export type RouteAuth = 'public' | 'authenticated' | readonly Role[];
+
+export interface HandlerContext<B, Q, P, A extends RouteAuth = RouteAuth> {
+  body: B;
+  query: Q;
+  params: P;
+  /** The verified caller on every route that is not public. */
+  principal: A extends 'public' ? undefined : Principal;
+  headers: Record<string, string | string[] | undefined>;
+  meta: RequestMeta;
+  log: Logger;
+  deps: AppDeps;
+}
+
+/** A handler's answer when it needs a status or headers other than the route's defaults. */
+export class Reply<R> {
+  constructor(
+    readonly body: R,
+    readonly status?: number,
+    readonly headers?: Record<string, string | string[]>,
+  ) {}
+}
+
+export interface RouteSpec<
+  B extends z.ZodType = z.ZodType,
+  Q extends z.ZodType = z.ZodType,
+  P extends z.ZodType = z.ZodType,
+  R extends z.ZodType = z.ZodType,
+  A extends RouteAuth = RouteAuth,
+> {
+  method: HttpMethod;
+  /** OpenAPI-style path, e.g. `/api/v1/doctors/{id}`. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** 'public', 'authenticated' (any role), or the roles allowed. */
+  auth: A;
+  body?: B;
+  query?: Q;
+  params?: P;
+  response: R;
+  /** Success status; 200 unless said otherwise. */
+  status?: number;
+  /** Domain error codes this route may answer with, for the OpenAPI document. */
+  errors?: readonly ErrorCode[];
+  handler: (
+    ctx: HandlerContext<z.output<B>, z.output<Q>, z.output<P>, A>,
+  ) => Promise<z.input<R> | Reply<z.input<R>>>;
+}
+
+/** Identity function that gives a route literal its precise types. */
+export function defineRoute<
+  B extends z.ZodType,
+  Q extends z.ZodType,
+  P extends z.ZodType,
+  R extends z.ZodType,
+  const A extends RouteAuth,
+>(spec: RouteSpec<B, Q, P, R, A>): RouteSpec {
+  return spec as unknown as RouteSpec;
+}

@@ -1,0 +1,21 @@
+/**
+ * Local host: mounts the HTTP listener on node:http at PORT. `npm start` runs this through
+ * scripts/start.ts.
+ */
+import { createServer, type Server } from 'node:http';
+import { createDeps, createListener } from './bootstrap.js';
+import type { AppDeps } from './http/deps.js';
+
+export async function startServer(deps: AppDeps = createDeps()): Promise<Server> {
+  const server = createServer(createListener(deps));
+  // Behind nothing locally: keep idle sockets short so restarts are quick.
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve) => server.listen(deps.config.port, resolve));
+  const shutdown = () => {
+    server.close(() => void deps.db.destroy().finally(() => process.exit(0)));
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+  return server;
+}

@@ -1,0 +1,33 @@
+/**
+ * `npm start`: the whole system locally. Starts the development MariaDB (unless DATABASE_URL is
+ * set), migrates, loads the demo hospital into an empty database, serves the API and prints
+ * the URLs and demo accounts.
+ */
+import { migrate } from '../functions/src/db/migrate.js';
+import { DEMO_ACCOUNTS, isDatabaseEmpty, loadDemoHospital } from '../functions/src/demo/demo-hospital.js';
+import { startServer } from '../functions/src/server.js';
+import { scriptDeps } from './lib.js';
+
+const deps = scriptDeps();
+await migrate(deps.db);
+if (await isDatabaseEmpty(deps)) {
+  const loaded = await loadDemoHospital(deps);
+  console.log(`Loaded the demo hospital: ${loaded.departments} departments, ${loaded.doctors} doctors.`);
+}
+await startServer(deps);
+
+const base = `http://localhost:${deps.config.port}`;
+console.log(`
+bx87h9 is running (${deps.config.env}).
+  API           ${base}/api/v1
+  Health        ${base}/api/v1/health
+  OpenAPI       ${base}/api/v1/openapi.json
+  Dev SMS inbox ${base}/api/v1/dev/sms?phone=<phone>
+
+Demo accounts (phone / password):
+  admin    ${DEMO_ACCOUNTS.admin.phone} / ${DEMO_ACCOUNTS.admin.password}
+  doctor   ${DEMO_ACCOUNTS.doctor.phone} / ${DEMO_ACCOUNTS.doctor.password}
+  patient  ${DEMO_ACCOUNTS.patient.phone} / ${DEMO_ACCOUNTS.patient.password}
+
+Database: ${process.env.DATABASE_URL ?? 'PlanetScale'} (stop it with: npm run db -- stop)
+Press Ctrl+C to stop the server.`);

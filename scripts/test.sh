@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The whole test suite (`npm test`): type check, generated-types drift, then vitest against a
+# real MariaDB. It runs under a time zone that is neither UTC nor Asia/Shanghai, so any code
+# that leaned on the server's TZ instead of functions/src/time/ fails here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export TZ=America/New_York
+npx tsc -p tsconfig.json
+npx tsx scripts/db-types.ts --verify
+npx vitest run "$@"
