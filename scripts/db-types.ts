@@ -12,11 +12,12 @@ import { migrate } from '../functions/src/db/migrate.js';
 const root = new URL('..', import.meta.url).pathname;
 const serverUrl = execFileSync('bash', [`${root}scripts/db.sh`, 'start', 'test'], { encoding: 'utf8' }).trim();
 const url = new URL(serverUrl);
-url.pathname = '/bx87h9_codegen';
+const scratch = `bx87h9_codegen_${process.pid}`;
+url.pathname = `/${scratch}`;
 
 const admin = await createConnection(serverUrl);
-await admin.query('DROP DATABASE IF EXISTS bx87h9_codegen');
-await admin.query('CREATE DATABASE bx87h9_codegen');
+await admin.query(`DROP DATABASE IF EXISTS ${scratch}`);
+await admin.query(`CREATE DATABASE ${scratch}`);
 const db = createDb({ kind: 'mysql', url: url.toString(), poolSize: 1 });
 try {
   await migrate(db);
@@ -35,6 +36,6 @@ try {
   );
 } finally {
   await db.destroy();
-  await admin.query('DROP DATABASE IF EXISTS bx87h9_codegen');
+  await admin.query(`DROP DATABASE IF EXISTS ${scratch}`);
   await admin.end();
 }
