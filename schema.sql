@@ -196,7 +196,9 @@ CREATE TABLE IF NOT EXISTS clinic_session (
 
 -- 号源: capacity lives here, and only the conditional UPDATE of the booking path (and its
 -- inverse on cancel / expire / suspend) changes `remaining`. Each slot owns the queue numbers
--- seq_start … seq_start + capacity - 1 of its session; see functions/src/booking/.
+-- seq_start … seq_start + seq_count - 1 of its session (seq_count is fixed when the slot is
+-- created; capacity may be lowered, or raised back up to seq_count, but never beyond, so
+-- ranges never overlap). See functions/src/booking/ for how numbers are handed out.
 CREATE TABLE IF NOT EXISTS slot (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   session_id BIGINT UNSIGNED NOT NULL,
@@ -205,12 +207,14 @@ CREATE TABLE IF NOT EXISTS slot (
   capacity SMALLINT UNSIGNED NOT NULL,
   remaining SMALLINT UNSIGNED NOT NULL,
   seq_start SMALLINT UNSIGNED NOT NULL,
+  seq_count SMALLINT UNSIGNED NOT NULL,
   next_seq SMALLINT UNSIGNED NOT NULL DEFAULT 0,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_slot_session_time (session_id, start_time),
-  CONSTRAINT ck_slot_remaining CHECK (remaining <= capacity)
+  CONSTRAINT ck_slot_remaining CHECK (remaining <= capacity),
+  CONSTRAINT ck_slot_capacity CHECK (capacity <= seq_count)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- 预约订单.

@@ -222,6 +222,7 @@ export interface Slot {
   id: Generated<number>;
   next_seq: Generated<number>;
   remaining: number;
+  seq_count: number;
   seq_start: number;
   session_id: number;
   start_time: string;
