@@ -5,6 +5,7 @@
  */
 import { migrate } from '../functions/src/db/migrate.js';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, loadDemoHospital } from '../functions/src/demo/demo-hospital.js';
+import { generateSessions } from '../functions/src/schedule/generator.js';
 import { startServer } from '../functions/src/server.js';
 import { scriptDeps } from './lib.js';
 
@@ -14,6 +15,9 @@ if (await isDatabaseEmpty(deps)) {
   const loaded = await loadDemoHospital(deps);
   console.log(`Loaded the demo hospital: ${loaded.departments} departments, ${loaded.doctors} doctors.`);
 }
+// What the daily scheduled job does in production: sessions for the coming weeks.
+const generated = await generateSessions(deps);
+if (generated.created > 0) console.log(`Generated ${generated.created} clinic sessions up to ${generated.to}.`);
 await startServer(deps);
 
 const base = `http://localhost:${deps.config.port}`;

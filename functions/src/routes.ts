@@ -1,13 +1,17 @@
 /** Every HTTP route of the API, in one list: served by http/app.ts, described by openapi.json. */
 import { adminUserRoutes } from './admin/users.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { catalogRoutes } from './catalog/catalog.routes.js';
 import type { AppDeps } from './http/deps.js';
 import type { RouteSpec } from './http/route.js';
+import { patientRoutes } from './patient/patient.routes.js';
+import { scheduleRoutes } from './schedule/schedule.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
 
 export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
+  routes.push(...catalogRoutes, ...scheduleRoutes, ...patientRoutes);
   if (deps.config.sms.provider === 'dev' && deps.config.env !== 'production') routes.push(...devRoutes);
   return routes;
 }

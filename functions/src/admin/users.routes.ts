@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { createStaffAccount, maskPhone, setAccountStatus, toAccountView } from '../auth/accounts.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
+import { idParams } from '../http/schemas.js';
 
-const idParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export const adminUserRoutes = [
   defineRoute({

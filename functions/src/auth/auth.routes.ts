@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
+import { okSchema } from '../http/schemas.js';
 import {
   changePassword,
   getAccount,
@@ -14,7 +15,6 @@ import {
 import { accountSchema, passwordSchema, phoneSchema, sessionSchema, smsCodeSchema, tokenPairSchema } from './schemas.js';
 import { issueSmsCode } from './sms-codes.js';
 
-const okSchema = z.object({ ok: z.literal(true) });
 const refreshBody = z.strictObject({ refreshToken: z.string().min(20).max(200) });
 
 export const authRoutes = [

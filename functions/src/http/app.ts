@@ -22,7 +22,9 @@ export interface AppOptions {
   validateResponses?: boolean;
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+// Also admits API Gateway's own ids (base64, e.g. `JKJaXmPLvHcESHA=`), which serverless-http puts
+// in X-Request-Id when the client sent none, so our logs line up with the gateway's.
+const REQUEST_ID = /^[A-Za-z0-9._=+/-]{1,64}$/;
 
 export function createApp(deps: AppDeps, routes: readonly RouteSpec[], options: AppOptions = {}): Listener {
   const router = Router({ ignoreTrailingSlash: true, maxParamLength: 200 });
@@ -60,9 +62,12 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[], options: 
       userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 255) : undefined,
     };
 
-    handle(route, req, res, found.params, url.searchParams, meta, deps, log, options).catch((error: unknown) =>
-      sendError(res, error, log),
-    );
+    handle(route, req, res, found.params, url.searchParams, meta, deps, log, options).catch((error: unknown) => {
+      // The rest of an oversized body is still arriving: end the connection after the answer
+      // instead of reading it all to keep the connection alive.
+      if (error instanceof AppError && error.code === 'PAYLOAD_TOO_LARGE') res.setHeader('Connection', 'close');
+      sendError(res, error, log);
+    });
   };
 }
 
@@ -128,11 +133,15 @@ async function rejectBody(req: IncomingMessage): Promise<undefined> {
   return undefined;
 }
 
+/**
+ * Behind a trusted proxy the client address is the entry that proxy appended: the last one.
+ * Earlier entries come from the client and can be forged to dodge per-IP rate limits.
+ */
 function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   if (trustProxy) {
     const forwarded = req.headers['x-forwarded-for'];
-    const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-    if (first) return first.slice(0, 45);
+    const last = (Array.isArray(forwarded) ? forwarded.join(',') : forwarded)?.split(',').at(-1)?.trim();
+    if (last) return last.slice(0, 45);
   }
   return (req.socket?.remoteAddress ?? 'unknown').slice(0, 45);
 }

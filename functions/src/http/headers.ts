@@ -29,7 +29,7 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, config: Con
   const origin = req.headers.origin;
   if (typeof origin !== 'string' || !originAllowed(origin, config)) {
     if (req.method === 'OPTIONS') {
-      res.writeHead(204).end();
+      answerPreflight(res);
       return true;
     }
     return false;
@@ -41,6 +41,12 @@ export function applyCors(req: IncomingMessage, res: ServerResponse, config: Con
   res.setHeader('Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE');
   res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, Idempotency-Key, X-Request-Id');
   res.setHeader('Access-Control-Max-Age', '600');
-  res.writeHead(204).end();
+  answerPreflight(res);
   return true;
+}
+
+/** Two calls, not `writeHead(204).end()`: serverless-http's response does not return `this`. */
+function answerPreflight(res: ServerResponse): void {
+  res.writeHead(204);
+  res.end();
 }

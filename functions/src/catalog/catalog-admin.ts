@@ -1,0 +1,212 @@
+/** Admin management of departments and doctors. A doctor's login account is created with them. */
+import { createStaffAccount } from '../auth/accounts.js';
+import { recordAudit } from '../audit/audit.js';
+import type { Db } from '../db/create-db.js';
+import { isDuplicateKey } from '../db/driver-errors.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
+import { AppError } from '../errors.js';
+import type { AppDeps } from '../http/deps.js';
+import type { Principal, RequestMeta } from '../http/route.js';
+import { TITLE_LABELS, type DoctorTitle } from './catalog.js';
+
+export interface DepartmentInput {
+  code: string;
+  name: string;
+  parentId: number | null;
+  intro: string | null;
+  location: string | null;
+  sortOrder: number;
+  active: boolean;
+}
+
+export interface DepartmentAdminView extends DepartmentInput {
+  id: number;
+  doctorCount: number;
+}
+
+export async function listDepartmentsForAdmin(db: Db): Promise<DepartmentAdminView[]> {
+  const rows = await db
+    .selectFrom('department as dep')
+    .leftJoin('doctor', 'doctor.department_id', 'dep.id')
+    .select((eb) => ['dep.id', 'dep.code', 'dep.name', 'dep.parent_id', 'dep.intro', 'dep.location', 'dep.sort_order', 'dep.active', eb.fn.count<number>('doctor.id').as('doctorCount')])
+    .groupBy(['dep.id', 'dep.code', 'dep.name', 'dep.parent_id', 'dep.intro', 'dep.location', 'dep.sort_order', 'dep.active'])
+    .orderBy('dep.sort_order')
+    .orderBy('dep.id')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    name: r.name,
+    parentId: r.parent_id,
+    intro: r.intro,
+    location: r.location,
+    sortOrder: r.sort_order,
+    active: r.active === 1,
+    doctorCount: Number(r.doctorCount),
+  }));
+}
+
+/** Departments nest one level (大科 → 小科): a parent must exist and be top-level itself. */
+async function checkParent(trx: Trx, parentId: number | null, selfId?: number): Promise<void> {
+  if (parentId === null) return;
+  if (parentId === selfId) throw new AppError('DEPARTMENT_PARENT_INVALID');
+  const parent = await trx.selectFrom('department').select('parent_id').where('id', '=', parentId).executeTakeFirst();
+  if (!parent || parent.parent_id !== null) throw new AppError('DEPARTMENT_PARENT_INVALID', '上级科室须为已存在的一级科室');
+  if (selfId !== undefined) {
+    const child = await trx.selectFrom('department').select('id').where('parent_id', '=', selfId).limit(1).executeTakeFirst();
+    if (child) throw new AppError('DEPARTMENT_PARENT_INVALID', '该科室下设有小科，不能再设上级科室');
+  }
+}
+
+export async function saveDepartment(
+  deps: AppDeps,
+  actor: Principal,
+  id: number | undefined,
+  input: DepartmentInput,
+  meta: RequestMeta,
+): Promise<DepartmentAdminView> {
+  const now = deps.clock.now();
+  const values = {
+    code: input.code,
+    name: input.name,
+    parent_id: input.parentId,
+    intro: input.intro,
+    location: input.location,
+    sort_order: input.sortOrder,
+    active: input.active ? 1 : 0,
+    updated_at: now,
+  };
+  try {
+    const savedId = await inTransaction(deps.db, async (trx) => {
+      await checkParent(trx, input.parentId, id);
+      let target = id;
+      if (target === undefined) {
+        target = Number((await trx.insertInto('department').values({ ...values, created_at: now }).executeTakeFirstOrThrow()).insertId);
+      } else {
+        const before = await trx.selectFrom('department').select('id').where('id', '=', target).executeTakeFirst();
+        if (!before) throw new AppError('DEPARTMENT_NOT_FOUND');
+        await trx.updateTable('department').set(values).where('id', '=', target).execute();
+      }
+      await recordAudit(trx, { actor, action: id === undefined ? 'department.create' : 'department.update', target: { type: 'department', id: target }, meta, summary: { ...input } }, now);
+      return target;
+    });
+    const saved = (await listDepartmentsForAdmin(deps.db)).find((d) => d.id === savedId);
+    return saved!;
+  } catch (error) {
+    if (isDuplicateKey(error, 'uq_department_code')) throw new AppError('DEPARTMENT_CODE_TAKEN');
+    throw error;
+  }
+}
+
+export interface DoctorInput {
+  departmentId: number;
+  name: string;
+  title: DoctorTitle;
+  specialty: string;
+  intro: string | null;
+  photoUrl: string | null;
+  defaultFeeFen: number;
+  sortOrder: number;
+  active: boolean;
+}
+
+export interface DoctorAdminView extends DoctorInput {
+  id: number;
+  userId: number;
+  titleLabel: string;
+  departmentName: string;
+  phone: string;
+}
+
+export async function listDoctorsForAdmin(db: Db, departmentId?: number): Promise<DoctorAdminView[]> {
+  let q = db
+    .selectFrom('doctor as d')
+    .innerJoin('department as dep', 'dep.id', 'd.department_id')
+    .innerJoin('user_account as u', 'u.id', 'd.user_id')
+    .select(['d.id', 'd.user_id', 'd.department_id', 'd.name', 'd.title', 'd.specialty', 'd.intro', 'd.photo_url', 'd.default_fee_fen', 'd.sort_order', 'd.active', 'dep.name as depName', 'u.phone']);
+  if (departmentId !== undefined) q = q.where('d.department_id', '=', departmentId);
+  const rows = await q.orderBy('dep.sort_order').orderBy('d.sort_order').orderBy('d.id').execute();
+  return rows.map((r) => ({
+    id: r.id,
+    userId: r.user_id,
+    departmentId: r.department_id,
+    departmentName: r.depName,
+    name: r.name,
+    title: r.title,
+    titleLabel: TITLE_LABELS[r.title],
+    specialty: r.specialty,
+    intro: r.intro,
+    photoUrl: r.photo_url,
+    defaultFeeFen: r.default_fee_fen,
+    sortOrder: r.sort_order,
+    active: r.active === 1,
+    phone: r.phone,
+  }));
+}
+
+async function checkDepartment(trx: Trx, departmentId: number): Promise<void> {
+  const dep = await trx.selectFrom('department').select('id').where('id', '=', departmentId).executeTakeFirst();
+  if (!dep) throw new AppError('DEPARTMENT_NOT_FOUND');
+}
+
+/** Creates the doctor's login account (role doctor) and the doctor record in one transaction. */
+export async function createDoctor(
+  deps: AppDeps,
+  actor: Principal,
+  input: DoctorInput & { phone: string; password: string },
+  meta: RequestMeta,
+): Promise<DoctorAdminView> {
+  const now = deps.clock.now();
+  const id = await inTransaction(deps.db, async (trx) => {
+    await checkDepartment(trx, input.departmentId);
+    const account = await createStaffAccount(deps, actor, { phone: input.phone, password: input.password, role: 'doctor', displayName: input.name }, meta, trx);
+    const inserted = await trx
+      .insertInto('doctor')
+      .values({
+        user_id: account.id,
+        department_id: input.departmentId,
+        name: input.name,
+        title: input.title,
+        specialty: input.specialty,
+        intro: input.intro,
+        photo_url: input.photoUrl,
+        default_fee_fen: input.defaultFeeFen,
+        sort_order: input.sortOrder,
+        active: input.active ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    const doctorId = Number(inserted.insertId);
+    await recordAudit(trx, { actor, action: 'doctor.create', target: { type: 'doctor', id: doctorId }, meta, summary: { name: input.name, departmentId: input.departmentId, title: input.title } }, now);
+    return doctorId;
+  });
+  return (await listDoctorsForAdmin(deps.db)).find((d) => d.id === id)!;
+}
+
+export async function updateDoctor(deps: AppDeps, actor: Principal, id: number, input: DoctorInput, meta: RequestMeta): Promise<DoctorAdminView> {
+  const now = deps.clock.now();
+  await inTransaction(deps.db, async (trx) => {
+    const before = await trx.selectFrom('doctor').select(['id', 'department_id', 'active']).where('id', '=', id).executeTakeFirst();
+    if (!before) throw new AppError('DOCTOR_NOT_FOUND');
+    await checkDepartment(trx, input.departmentId);
+    await trx
+      .updateTable('doctor')
+      .set({
+        department_id: input.departmentId,
+        name: input.name,
+        title: input.title,
+        specialty: input.specialty,
+        intro: input.intro,
+        photo_url: input.photoUrl,
+        default_fee_fen: input.defaultFeeFen,
+        sort_order: input.sortOrder,
+        active: input.active ? 1 : 0,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .execute();
+    await recordAudit(trx, { actor, action: 'doctor.update', target: { type: 'doctor', id }, meta, summary: { departmentId: { before: before.department_id, after: input.departmentId }, active: { before: before.active === 1, after: input.active } } }, now);
+  });
+  return (await listDoctorsForAdmin(deps.db)).find((d) => d.id === id)!;
+}

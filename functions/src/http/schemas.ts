@@ -1,0 +1,19 @@
+/** zod schemas shared by routes of several domains. */
+import { z } from 'zod';
+
+export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) });
+
+/** A calendar date in Shanghai. */
+export const localDateSchema = z.iso.date().meta({ description: '北京时间日期 YYYY-MM-DD' });
+
+/** A wall-clock time in Shanghai, accepted as HH:MM or HH:MM:SS and normalised to HH:MM:SS. */
+export const localTimeSchema = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/, '时间格式为 HH:MM')
+  .transform((t) => (t.length === 5 ? `${t}:00` : t))
+  .meta({ description: '北京时间 HH:MM 或 HH:MM:SS' });
+
+/** Money in fen (分): 0 to ¥10,000. */
+export const feeFenSchema = z.number().int().min(0).max(1_000_000).meta({ description: '金额，单位：分' });
+
+export const okSchema = z.object({ ok: z.literal(true) });

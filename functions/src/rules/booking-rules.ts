@@ -1,0 +1,135 @@
+/**
+ * Booking rules (预约规则): one global row (department_id NULL) and optional per-department
+ * overrides. A rule is resolved column by column, most specific first:
+ *
+ *   department's own row → its parent department's row (大科) → global row → built-in default
+ *
+ * A NULL column in a row means "inherit", so an override row may set only the columns it
+ * changes. The parent step lets an admin set, say, a shorter cut-off once for 内科 and have
+ * every 小科 under it follow, unless the 小科 overrides that column itself.
+ */
+import type { Db } from '../db/create-db.js';
+import type { Trx } from '../db/transaction.js';
+import type { BookingRule } from '../db/schema.js';
+import type { Selectable } from 'kysely';
+import { addDays, shanghaiToInstant, type LocalDate } from '../time/shanghai.js';
+
+export interface EffectiveRules {
+  /** How many days before a session its slots are released (放号). */
+  daysAhead: number;
+  /** Shanghai wall-clock time of the daily release, `HH:MM:SS`. */
+  releaseTime: string;
+  /** A patient may cancel until this many minutes before the slot starts. */
+  cancelCutoffMinutes: number;
+  /** How long an unpaid booking holds its place. */
+  paymentHoldMinutes: number;
+  /** Active appointments per profile per Shanghai calendar day (all departments). */
+  maxPerProfilePerDay: number;
+  /** Active appointments per profile per department per Shanghai calendar day. */
+  maxPerProfilePerDepartmentPerDay: number;
+  maxProfilesPerAccount: number;
+  /** This many no-shows within `noShowWindowDays` bans booking for `noShowBanDays`. */
+  noShowThreshold: number;
+  noShowWindowDays: number;
+  noShowBanDays: number;
+}
+
+/** Used for any column that no row sets. */
+export const defaultRules: Readonly<EffectiveRules> = Object.freeze({
+  daysAhead: 7,
+  releaseTime: '07:30:00',
+  cancelCutoffMinutes: 120,
+  paymentHoldMinutes: 15,
+  maxPerProfilePerDay: 2,
+  maxPerProfilePerDepartmentPerDay: 1,
+  maxProfilesPerAccount: 5,
+  noShowThreshold: 3,
+  noShowWindowDays: 90,
+  noShowBanDays: 30,
+});
+
+/** Which column of booking_rule carries each rule. */
+export const ruleColumns = {
+  daysAhead: 'days_ahead',
+  releaseTime: 'release_time',
+  cancelCutoffMinutes: 'cancel_cutoff_minutes',
+  paymentHoldMinutes: 'payment_hold_minutes',
+  maxPerProfilePerDay: 'max_per_profile_per_day',
+  maxPerProfilePerDepartmentPerDay: 'max_per_profile_per_department_per_day',
+  maxProfilesPerAccount: 'max_profiles_per_account',
+  noShowThreshold: 'no_show_threshold',
+  noShowWindowDays: 'no_show_window_days',
+  noShowBanDays: 'no_show_ban_days',
+} as const satisfies Record<keyof EffectiveRules, keyof BookingRule>;
+
+export type RuleName = keyof EffectiveRules;
+export const ruleNames = Object.keys(ruleColumns) as RuleName[];
+
+/** A stored row's values as camelCase, NULL meaning "inherit". */
+export type RuleOverrides = { [K in RuleName]: EffectiveRules[K] | null };
+
+export function rowToOverrides(row: Selectable<BookingRule> | undefined): RuleOverrides {
+  const overrides = {} as Record<RuleName, unknown>;
+  for (const name of ruleNames) {
+    const value = row ? row[ruleColumns[name]] : null;
+    // TIME comes back as 'HH:MM:SS' (or with fractional seconds on some servers): keep 8 chars.
+    overrides[name] = name === 'releaseTime' && typeof value === 'string' ? value.slice(0, 8) : (value ?? null);
+  }
+  return overrides as RuleOverrides;
+}
+
+/** Layers `rows` (most specific first) over the defaults, column by column. */
+export function resolveRules(rows: readonly RuleOverrides[]): EffectiveRules {
+  const rules = { ...defaultRules } as Record<RuleName, unknown>;
+  for (const name of ruleNames) {
+    const set = rows.find((row) => row[name] !== null);
+    if (set) rules[name] = set[name];
+  }
+  return rules as unknown as EffectiveRules;
+}
+
+/**
+ * The rules in force for a department (or the global ones for `null`). Reads at most two small
+ * rows by primary-key-like lookups and takes no locks, so it is safe before a booking's BEGIN
+ * and inside any transaction.
+ */
+export async function getEffectiveRules(db: Db | Trx, departmentId: number | null): Promise<EffectiveRules> {
+  let parentId: number | null = null;
+  if (departmentId !== null) {
+    const department = await db
+      .selectFrom('department')
+      .select('parent_id')
+      .where('id', '=', departmentId)
+      .executeTakeFirst();
+    parentId = department?.parent_id ?? null;
+  }
+  return rulesForDepartment(db, departmentId, parentId);
+}
+
+/**
+ * The same as `getEffectiveRules` when the caller already knows the department's parent (the
+ * booking path reads it with the slot), in one query.
+ */
+export async function rulesForDepartment(
+  db: Db | Trx,
+  departmentId: number | null,
+  parentId: number | null,
+): Promise<EffectiveRules> {
+  const scopes = [departmentId, parentId].filter((id): id is number => id !== null);
+  const rows = await db
+    .selectFrom('booking_rule')
+    .selectAll()
+    .where('scope_key', 'in', [0, ...scopes])
+    .execute();
+  const byScope = new Map(rows.map((row) => [row.department_id ?? 0, row]));
+  return resolveRules([...scopes, 0].map((scope) => rowToOverrides(byScope.get(scope))));
+}
+
+/**
+ * 放号时间: the instant at which a session's slots become bookable — `releaseTime` Shanghai,
+ * `daysAhead` calendar days before the session's date. With the defaults, a session on
+ * 2026-03-10 is released at 2026-03-03 07:30 Shanghai (2026-03-02T23:30:00Z).
+ */
+export function releaseAt(sessionDate: LocalDate, rules: Pick<EffectiveRules, 'daysAhead' | 'releaseTime'>): Date {
+  return shanghaiToInstant(addDays(sessionDate, -rules.daysAhead), rules.releaseTime);
+}

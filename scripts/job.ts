@@ -1,0 +1,24 @@
+/**
+ * `npm run job -- <name>`: runs a scheduled job once, locally — the same function the
+ * scheduled Lambda runs (serverless.yml). Prints the job's summary as JSON.
+ */
+import type { AppDeps } from '../functions/src/http/deps.js';
+import { generateSessions } from '../functions/src/schedule/generator.js';
+import { scriptDeps } from './lib.js';
+
+const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
+  'generate-sessions': generateSessions,
+};
+
+const name = process.argv[2];
+const job = name ? jobs[name] : undefined;
+if (!job) {
+  console.error(`Usage: npm run job -- <${Object.keys(jobs).join('|')}>`);
+  process.exit(2);
+}
+const deps = scriptDeps();
+try {
+  console.log(JSON.stringify(await job(deps)));
+} finally {
+  await deps.db.destroy();
+}

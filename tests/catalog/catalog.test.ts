@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { adminOf, createDepartment, createDoctor, createSession } from '../support/hospital.js';
+
+// Monday 2026-12-07, 07:29:30 in Shanghai — thirty seconds before the daily 07:30 release.
+// (It is still Sunday evening in New York, where the suite runs, and 23:29:30 UTC on the 6th.)
+const BEFORE_RELEASE = new Date('2026-12-06T23:29:30Z');
+
+let app: TestApp;
+let admin: Awaited<ReturnType<typeof adminOf>>;
+beforeAll(async () => {
+  app = await startTestApp();
+  app.clock.freeze(BEFORE_RELEASE);
+  admin = await adminOf(app);
+});
+afterAll(() => app.close());
+beforeEach(() => app.clock.freeze(BEFORE_RELEASE));
+
+describe('departments', () => {
+  it('are a tree of active 大科 and 小科; inactive ones disappear for patients', async () => {
+    const internal = await createDepartment(app, admin.accessToken, { name: '内科', sortOrder: 1 });
+    const cardio = await createDepartment(app, admin.accessToken, { name: '心血管内科', parentId: internal.id });
+    const hidden = await createDepartment(app, admin.accessToken, { name: '停用科室', active: false });
+    const nested = await app.request('POST', '/api/v1/admin/departments', { token: admin.accessToken, body: { code: 'NESTED', name: '三级科室', parentId: cardio.id } });
+    expect([nested.status, nested.body.error.code]).toEqual([422, 'DEPARTMENT_PARENT_INVALID']);
+    const dupCode = await app.request('POST', '/api/v1/admin/departments', { token: admin.accessToken, body: { code: internal.code, name: '重复' } });
+    expect(dupCode.body.error.code).toBe('DEPARTMENT_CODE_TAKEN');
+
+    const tree = await app.request('GET', '/api/v1/departments');
+    expect(tree.status).toBe(200);
+    const node = tree.body.items.find((d: { id: number }) => d.id === internal.id);
+    expect(node.children.map((c: { name: string }) => c.name)).toEqual(['心血管内科']);
+    expect(tree.body.items.some((d: { id: number }) => d.id === hidden.id)).toBe(false);
+    expect((await app.request('GET', `/api/v1/departments/${hidden.id}`)).status).toBe(404);
+    expect((await app.request('GET', `/api/v1/departments/${cardio.id}`)).body).toMatchObject({ name: '心血管内科', parentId: internal.id });
+  });
+});
+
+describe('doctors', () => {
+  it('are listed per department (with its 小科), searched by name, specialty or department, with days that have places', async () => {
+    const surgery = await createDepartment(app, admin.accessToken, { name: '外科' });
+    const ortho = await createDepartment(app, admin.accessToken, { name: '骨科', parentId: surgery.id, location: '门诊楼一楼东区' });
+    const doctor = await createDoctor(app, admin.accessToken, ortho.id, { name: '郭永强', title: 'chief', specialty: '关节置换、运动损伤', defaultFeeFen: 3000 });
+    await createDoctor(app, admin.accessToken, ortho.id, { name: '停诊医生', active: false });
+    await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-08' });
+    await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-14' }); // released at 12-07 07:30
+
+    const byParent = await app.request('GET', `/api/v1/doctors?departmentId=${surgery.id}`);
+    expect(byParent.body.items.map((d: { name: string }) => d.name)).toEqual(['郭永强']);
+    const card = byParent.body.items[0];
+    expect(card).toMatchObject({ titleLabel: '主任医师', feeFen: 3000, department: { name: '骨科', location: '门诊楼一楼东区' } });
+    expect(card.availability).toEqual([
+      { date: '2026-12-08', remaining: 16, released: true },
+      { date: '2026-12-14', remaining: 16, released: false },
+    ]);
+    for (const q of ['郭永', '运动损伤', '骨科']) {
+      const found = await app.request('GET', `/api/v1/doctors?q=${encodeURIComponent(q)}`);
+      expect([q, found.body.items.map((d: { id: number }) => d.id)]).toEqual([q, [doctor.id]]);
+    }
+    expect((await app.request('GET', `/api/v1/doctors?q=${encodeURIComponent('%')}`)).body.items).toEqual([]);
+    expect((await app.request('GET', `/api/v1/doctors/${doctor.id}`)).body.name).toBe('郭永强');
+    expect((await app.request('GET', '/api/v1/doctors/999999')).status).toBe(404);
+  });
+});
+
+describe('a doctor’s calendar', () => {
+  it('says for every slot whether it can be booked now, and why not — in Shanghai time', async () => {
+    const dep = await createDepartment(app, admin.accessToken);
+    const doctor = await createDoctor(app, admin.accessToken, dep.id);
+    const today = await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-07', startTime: '07:00', endTime: '09:00', slotMinutes: 60, capacityPerSlot: 2 });
+    const tomorrow = await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-08', startTime: '14:00', endTime: '15:00', slotMinutes: 30, capacityPerSlot: 1 });
+    const nextWeek = await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-14', startTime: '08:00', endTime: '09:00', slotMinutes: 30, capacityPerSlot: 3 });
+    // A full slot: capacity lowered to nothing booked = 0 places.
+    await app.request('PUT', `/api/v1/admin/slots/${tomorrow.slots[1]!.id}/capacity`, { token: admin.accessToken, body: { capacity: 0 } });
+
+    const calendar = async () => (await app.request('GET', `/api/v1/doctors/${doctor.id}/sessions`)).body;
+    const before = await calendar();
+    expect(before.from).toBe('2026-12-07');
+    expect(before.to).toBe('2026-12-21');
+    const states = (body: typeof before) =>
+      Object.fromEntries(body.sessions.map((s: { date: string; slots: Array<{ startTime: string; state: string }> }) => [s.date, s.slots.map((x) => `${x.startTime.slice(0, 5)} ${x.state}`)]));
+    expect(states(before)).toEqual({
+      '2026-12-07': ['07:00 past', '08:00 available'],
+      '2026-12-08': ['14:00 available', '14:30 full'],
+      '2026-12-14': ['08:00 not_released', '08:30 not_released'],
+    });
+    const session14 = before.sessions.find((s: { id: number }) => s.id === nextWeek.id);
+    expect(session14).toMatchObject({ periodLabel: '上午', releaseAt: '2026-12-06T23:30:00.000Z', remaining: 6 });
+    expect(session14.slots[0].stateLabel).toBe('未放号');
+
+    app.clock.freeze(new Date('2026-12-06T23:30:00Z')); // 07:30:00 Shanghai: released
+    expect(states(await calendar())['2026-12-14']).toEqual(['08:00 available', '08:30 available']);
+    app.clock.freeze(new Date('2026-12-07T00:00:00Z')); // 08:00 Shanghai: the 08:00 slot has started
+    expect(states(await calendar())['2026-12-07']).toEqual(['07:00 past', '08:00 past']);
+
+    await app.deps.db.updateTable('clinic_session').set({ status: 'suspended', suspend_reason: '医生外出会诊' }).where('id', '=', today.id).execute();
+    const suspended = (await calendar()).sessions.find((s: { id: number }) => s.id === today.id);
+    expect(suspended).toMatchObject({ status: 'suspended', suspendReason: '医生外出会诊', remaining: 0 });
+    expect(suspended.slots.map((s: { state: string }) => s.state)).toEqual(['suspended', 'suspended']);
+  });
+
+  it('bounds the date range and answers 404 for an unknown doctor', async () => {
+    const dep = await createDepartment(app, admin.accessToken);
+    const doctor = await createDoctor(app, admin.accessToken, dep.id);
+    const tooLong = await app.request('GET', `/api/v1/doctors/${doctor.id}/sessions?from=2026-12-07&to=2027-03-01`);
+    expect([tooLong.status, tooLong.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const badDate = await app.request('GET', `/api/v1/doctors/${doctor.id}/sessions?from=2026-13-01`);
+    expect(badDate.status).toBe(400);
+    expect((await app.request('GET', '/api/v1/doctors/424242/sessions')).status).toBe(404);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Builds a small hospital through the real admin API — department, doctor (with login),
+ * sessions — the way an administrator would, for tests of the catalogue and schedules.
+ */
+import type { TestApp } from './app.js';
+import { newPhone, staffSession } from './accounts.js';
+
+let codeCounter = 0;
+
+export async function adminOf(app: TestApp) {
+  return staffSession(app, 'admin');
+}
+
+export async function createDepartment(app: TestApp, token: string, overrides: Record<string, unknown> = {}) {
+  codeCounter += 1;
+  const res = await app.request('POST', '/api/v1/admin/departments', {
+    token,
+    body: { code: `D${process.pid % 1000}${codeCounter}`, name: `测试科室${codeCounter}`, location: '门诊楼一楼', ...overrides },
+  });
+  if (res.status !== 201) throw new Error(`department: ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; code: string; name: string };
+}
+
+export async function createDoctor(app: TestApp, token: string, departmentId: number, overrides: Record<string, unknown> = {}) {
+  const phone = newPhone();
+  const password = 'Doctor2026x';
+  const res = await app.request('POST', '/api/v1/admin/doctors', {
+    token,
+    body: { departmentId, name: '李明医生', title: 'attending', specialty: '常见病', defaultFeeFen: 1000, phone, password, ...overrides },
+  });
+  if (res.status !== 201) throw new Error(`doctor: ${JSON.stringify(res.body)}`);
+  const login = await app.request('POST', '/api/v1/auth/login', { body: { phone, password } });
+  return { ...(res.body as { id: number; userId: number; name: string }), token: login.body.tokens.accessToken as string };
+}
+
+export async function createSession(
+  app: TestApp,
+  token: string,
+  body: { doctorId: number; date: string; startTime?: string; endTime?: string; slotMinutes?: number; capacityPerSlot?: number; feeFen?: number },
+) {
+  const res = await app.request('POST', '/api/v1/admin/sessions', {
+    token,
+    body: { startTime: '08:00', endTime: '10:00', slotMinutes: 30, capacityPerSlot: 4, feeFen: 1000, ...body },
+  });
+  if (res.status !== 201) throw new Error(`session: ${JSON.stringify(res.body)}`);
+  return res.body as { id: number; releaseAt: string; slots: Array<{ id: number; capacity: number; remaining: number; startTime: string }> };
+}
