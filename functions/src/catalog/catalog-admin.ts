@@ -149,6 +149,21 @@ async function checkDepartment(trx: Trx, departmentId: number): Promise<void> {
   if (!dep) throw new AppError('DEPARTMENT_NOT_FOUND');
 }
 
+function doctorColumns(input: DoctorInput, now: Date) {
+  return {
+    department_id: input.departmentId,
+    name: input.name,
+    title: input.title,
+    specialty: input.specialty,
+    intro: input.intro,
+    photo_url: input.photoUrl,
+    default_fee_fen: input.defaultFeeFen,
+    sort_order: input.sortOrder,
+    active: input.active ? 1 : 0,
+    updated_at: now,
+  };
+}
+
 /** Creates the doctor's login account (role doctor) and the doctor record in one transaction. */
 export async function createDoctor(
   deps: AppDeps,
@@ -162,20 +177,7 @@ export async function createDoctor(
     const account = await createStaffAccount(deps, actor, { phone: input.phone, password: input.password, role: 'doctor', displayName: input.name }, meta, trx);
     const inserted = await trx
       .insertInto('doctor')
-      .values({
-        user_id: account.id,
-        department_id: input.departmentId,
-        name: input.name,
-        title: input.title,
-        specialty: input.specialty,
-        intro: input.intro,
-        photo_url: input.photoUrl,
-        default_fee_fen: input.defaultFeeFen,
-        sort_order: input.sortOrder,
-        active: input.active ? 1 : 0,
-        created_at: now,
-        updated_at: now,
-      })
+      .values({ ...doctorColumns(input, now), user_id: account.id, created_at: now })
       .executeTakeFirstOrThrow();
     const doctorId = Number(inserted.insertId);
     await recordAudit(trx, { actor, action: 'doctor.create', target: { type: 'doctor', id: doctorId }, meta, summary: { name: input.name, departmentId: input.departmentId, title: input.title } }, now);
@@ -190,22 +192,7 @@ export async function updateDoctor(deps: AppDeps, actor: Principal, id: number, 
     const before = await trx.selectFrom('doctor').select(['id', 'department_id', 'active']).where('id', '=', id).executeTakeFirst();
     if (!before) throw new AppError('DOCTOR_NOT_FOUND');
     await checkDepartment(trx, input.departmentId);
-    await trx
-      .updateTable('doctor')
-      .set({
-        department_id: input.departmentId,
-        name: input.name,
-        title: input.title,
-        specialty: input.specialty,
-        intro: input.intro,
-        photo_url: input.photoUrl,
-        default_fee_fen: input.defaultFeeFen,
-        sort_order: input.sortOrder,
-        active: input.active ? 1 : 0,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .execute();
+    await trx.updateTable('doctor').set(doctorColumns(input, now)).where('id', '=', id).execute();
     await recordAudit(trx, { actor, action: 'doctor.update', target: { type: 'doctor', id }, meta, summary: { departmentId: { before: before.department_id, after: input.departmentId }, active: { before: before.active === 1, after: input.active } } }, now);
   });
   return (await listDoctorsForAdmin(deps.db)).find((d) => d.id === id)!;

@@ -16,15 +16,18 @@ const departmentNode: z.ZodType<DepartmentNodeShape> = departmentBase
   .extend({ get children() { return z.array(departmentNode); } })
   .meta({ id: 'DepartmentNode' });
 
-const doctorCard = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    title: titleSchema,
-    titleLabel: z.string(),
-    specialty: z.string(),
-    intro: z.string().nullable(),
-    photoUrl: z.string().nullable(),
+/** What patients and admins both see of a doctor. */
+const doctorProfile = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  title: titleSchema,
+  titleLabel: z.string(),
+  specialty: z.string(),
+  intro: z.string().nullable(),
+  photoUrl: z.string().nullable(),
+});
+const doctorCard = doctorProfile
+  .extend({
     feeFen: z.number().int(),
     department: z.object({ id: z.number().int(), name: z.string(), location: z.string().nullable() }),
     availability: z.array(z.object({ date: localDateSchema, remaining: z.number().int(), released: z.boolean() })),
@@ -94,17 +97,10 @@ const doctorInput = z.strictObject({
   sortOrder: z.number().int().min(0).max(9999).default(0),
   active: z.boolean().default(true),
 });
-const doctorAdmin = z.object({
-  id: z.number().int(),
+const doctorAdmin = doctorProfile.extend({
   userId: z.number().int(),
   departmentId: z.number().int(),
   departmentName: z.string(),
-  name: z.string(),
-  title: titleSchema,
-  titleLabel: z.string(),
-  specialty: z.string(),
-  intro: z.string().nullable(),
-  photoUrl: z.string().nullable(),
   defaultFeeFen: z.number().int(),
   sortOrder: z.number().int(),
   active: z.boolean(),
