@@ -6,11 +6,13 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:http';
 import { loadConfig, type Config } from '../../functions/src/config.js';
 import { createListener } from '../../functions/src/bootstrap.js';
+import { createDb } from '../../functions/src/db/create-db.js';
 import type { AppDeps } from '../../functions/src/http/deps.js';
 import { createLogger } from '../../functions/src/logger.js';
 import { createSmsSender } from '../../functions/src/notification/sms.js';
 import type { Clock } from '../../functions/src/time/shanghai.js';
 import { migratedDatabase, type TestDatabase } from './database.js';
+import { driverConfig, type Driver, type DriverOptions } from './drivers.js';
 
 /** A clock that tests set; it still advances with real time unless frozen. */
 export class TestClock implements Clock {
@@ -36,19 +38,29 @@ export interface TestApp {
   baseUrl: string;
   deps: AppDeps;
   clock: TestClock;
+  /** The test database; its `db` is always mysql2, whichever driver the app (`deps.db`) runs on. */
   database: TestDatabase;
   /** fetch against the app; JSON bodies are serialised and the reply parsed. */
   request(method: string, path: string, options?: { body?: unknown; token?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
-export async function startTestApp(env: Record<string, string> = {}, configure?: (c: Config) => Config): Promise<TestApp> {
+/** `options.driver` runs the whole app on that database driver (default mysql2); see drivers.ts. */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  configure?: (c: Config) => Config,
+  options: { driver?: Driver } & DriverOptions = {},
+): Promise<TestApp> {
   const database = await migratedDatabase();
   let config = loadConfig({ APP_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
   if (configure) config = configure(config);
+  // Another driver gets its own Db built by createDb from its config, as createDeps does.
+  const onDriver = options.driver && options.driver !== 'mysql2' ? driverConfig(options.driver, database.url, options) : undefined;
+  if (onDriver) config = { ...config, database: onDriver.config };
+  const db = onDriver ? createDb(config.database) : database.db;
   const clock = new TestClock();
   const log = createLogger(config.logLevel);
-  const deps: AppDeps = { config, db: database.db, clock, log, sms: createSmsSender(config, database.db, log) };
+  const deps: AppDeps = { config, db, clock, log, sms: createSmsSender(config, db, log) };
   const server = createServer(createListener(deps, { validateResponses: true }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -78,6 +90,10 @@ export async function startTestApp(env: Record<string, string> = {}, configure?:
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (onDriver) {
+        await db.destroy();
+        await onDriver.closeDriver();
+      }
       await database.close();
     },
   };

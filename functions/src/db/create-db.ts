@@ -42,6 +42,10 @@ export function createMysqlPool(url: string, connectionLimit: number): Pool {
     decimalNumbers: true,
     supportBigNumbers: false,
     charset: 'utf8mb4',
+    // UPDATE reports rows changed, as PlanetScale does (Vitess sessions default to
+    // ClientFoundRows off); mysql2's default, rows matched, would make `numUpdatedRows`
+    // differ between the drivers for an UPDATE that sets a value the row already holds.
+    flags: ['-FOUND_ROWS'],
     // The booking path is two statements; fail fast instead of queueing forever for a connection.
     connectTimeout: 10_000,
   });

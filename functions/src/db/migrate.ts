@@ -7,11 +7,13 @@
  * as applied without running.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Db } from './create-db.js';
 
 const schemaFile = new URL('../../../schema.sql', import.meta.url);
-const migrationsDir = new URL('./migrations/', import.meta.url);
+const defaultMigrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 
 export interface MigrationReport {
   fresh: boolean;
@@ -36,7 +38,8 @@ async function tableNames(db: Db): Promise<Set<string>> {
   return new Set(result.rows.map((r) => r.name));
 }
 
-export async function migrate(db: Db): Promise<MigrationReport> {
+/** Brings the database to schema.sql's shape; `migrationsDir` (tests only) replaces ./migrations/. */
+export async function migrate(db: Db, migrationsDir: string = defaultMigrationsDir): Promise<MigrationReport> {
   const before = await tableNames(db);
   const fresh = before.size === 0;
 
@@ -52,7 +55,7 @@ export async function migrate(db: Db): Promise<MigrationReport> {
   for (const file of files) {
     if (done.has(file)) continue;
     if (!fresh) {
-      for (const statement of splitStatements(await readFile(new URL(file, migrationsDir), 'utf8'))) {
+      for (const statement of splitStatements(await readFile(join(migrationsDir, file), 'utf8'))) {
         await sql.raw(statement).execute(db);
       }
       appliedUpgrades.push(file);
