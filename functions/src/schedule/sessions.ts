@@ -202,8 +202,11 @@ export async function setSlotCapacity(deps: AppDeps, actor: Principal, slotId: n
       UPDATE slot SET remaining = remaining + ${capacity} - capacity, capacity = ${capacity}, updated_at = ${now}
        WHERE id = ${slotId} AND capacity - remaining <= ${capacity} AND ${capacity} <= seq_count`.execute(trx);
     if (Number(result.numAffectedRows ?? 0) !== 1) {
-      const booked = await trx.selectFrom('slot').select(sql<number>`capacity - remaining`.as('booked')).where('id', '=', slotId).executeTakeFirstOrThrow();
-      throw new AppError('CAPACITY_BELOW_BOOKED', `该时段已预约 ${booked.booked} 人，号源数不能少于已预约人数`);
+      // Both drivers count changed rows: 0 is either a refusal or a capacity already in place.
+      const current = await trx.selectFrom('slot').select(['capacity', sql<number>`capacity - remaining`.as('booked')]).where('id', '=', slotId).executeTakeFirstOrThrow();
+      if (current.capacity !== capacity) {
+        throw new AppError('CAPACITY_BELOW_BOOKED', `该时段已预约 ${current.booked} 人，号源数不能少于已预约人数`);
+      }
     }
     await recordAudit(trx, { actor, action: 'slot.capacity', target: { type: 'slot', id: slotId }, meta, summary: { before: slot.capacity, after: capacity } }, now);
   });
