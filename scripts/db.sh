@@ -5,12 +5,15 @@
 #   scripts/db.sh stop  [dev|test]   stop it by its pid file
 #   scripts/db.sh status [dev|test]
 #   scripts/db.sh url   [dev|test]
+#   scripts/db.sh install            install mariadb-server from Debian packages if missing
 #
 # Each instance has its own data dir, port, socket and pid file under .data/ and listens on
 # 127.0.0.1 only, so it never collides with a system MariaDB/MySQL. It is configured like
 # MySQL 8 (utf8mb4, MySQL 8's default sql_mode, UTC) so that what passes here passes on
 # PlanetScale. Durability is relaxed (flush at most once a second): it is a throwaway database.
 set -euo pipefail
+# Debian keeps mariadbd and mariadb-install-db in /usr/sbin, which a non-root PATH lacks.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 cmd=${1:-start}
 instance=${2:-dev}
@@ -35,16 +38,25 @@ running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
 ensure_installed() {
   command -v mariadbd >/dev/null && command -v mariadb-install-db >/dev/null && return
-  if [ "$(id -u)" = 0 ]; then
-    echo "mariadb-server is missing: installing it from Debian packages…" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq >&2
-    # The package would start a system-wide server; policy-rc.d keeps it from doing so.
-    apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >&2
-  else
-    echo "mariadb-server is not installed. Install it with: sudo apt-get install mariadb-server" >&2
-    exit 1
+  local sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    if sudo -n true 2>/dev/null; then sudo="sudo"; else
+      echo "mariadb-server is not installed. Install it with: sudo apt-get install mariadb-server" >&2
+      exit 1
+    fi
   fi
+  echo "mariadb-server is missing: installing it from Debian packages…" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >&2
+  # The package would start a system-wide server on port 3306; we only want the binaries.
+  local added_policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod +x /usr/sbin/policy-rc.d
+    added_policy=1
+  fi
+  $sudo apt-get install -y -qq --no-install-recommends mariadb-server mariadb-client >&2
+  [ -z "$added_policy" ] || $sudo rm -f /usr/sbin/policy-rc.d
 }
 
 start() {
@@ -92,5 +104,6 @@ case "$cmd" in
   stop) stop ;;
   status) if running; then echo "running (pid $(cat "$pidfile")) at $url"; else echo "stopped"; exit 1; fi ;;
   url) echo "$url" ;;
-  *) echo "usage: scripts/db.sh start|stop|status|url [dev|test]" >&2; exit 2 ;;
+  install) ensure_installed ;;
+  *) echo "usage: scripts/db.sh start|stop|status|url|install [dev|test]" >&2; exit 2 ;;
 esac
