@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { passwordSchema, phoneSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
-import { feeFenSchema, idParams, localDateSchema } from '../http/schemas.js';
+import { feeFenSchema, idParams, idSchema, localDateSchema } from '../http/schemas.js';
 import { doctorCalendar } from './calendar.js';
 import { departmentTree, getDepartment, getDoctor, listDoctors } from './catalog.js';
 import { createDoctor, listDepartmentsForAdmin, listDoctorsForAdmin, saveDepartment, updateDoctor } from './catalog-admin.js';
@@ -135,7 +135,7 @@ export const catalogRoutes = [
     summary: '医生列表：按科室（含其小科）或按姓名 / 擅长 / 科室名搜索，附近期余号',
     auth: 'public',
     query: z.strictObject({
-      departmentId: z.coerce.number().int().positive().optional(),
+      departmentId: idSchema.optional(),
       q: z.string().trim().min(1).max(50).optional(),
     }),
     response: z.object({ items: z.array(doctorCard) }),
@@ -203,7 +203,7 @@ export const catalogRoutes = [
     tag: 'admin',
     summary: '医生管理：全部医生（含停用）',
     auth: ['admin'],
-    query: z.strictObject({ departmentId: z.coerce.number().int().positive().optional() }),
+    query: z.strictObject({ departmentId: idSchema.optional() }),
     response: z.object({ items: z.array(doctorAdmin) }),
     handler: async ({ deps, query }) => ({ items: await listDoctorsForAdmin(deps.db, query.departmentId) }),
   }),

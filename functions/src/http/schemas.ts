@@ -1,7 +1,17 @@
 /** zod schemas shared by routes of several domains. */
 import { z } from 'zod';
 
-export const idParams = z.strictObject({ id: z.coerce.number().int().positive().max(2 ** 53 - 1) });
+/**
+ * An id in a path or query string: decimal digits only (z.coerce.number would also take
+ * `0x10`, `1e2` or ` 7`, so one resource would answer to several spellings).
+ */
+export const idSchema = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, '编号格式不正确')
+  .transform(Number)
+  .meta({ description: '编号（正整数）' });
+
+export const idParams = z.strictObject({ id: idSchema });
 
 /** A calendar date in Shanghai. */
 export const localDateSchema = z.iso.date().meta({ description: '北京时间日期 YYYY-MM-DD' });

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import { defineRoute, type Principal } from '../http/route.js';
-import { feeFenSchema, idParams, localDateSchema, localTimeSchema } from '../http/schemas.js';
+import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../http/schemas.js';
 import { generateSessions } from './generator.js';
 import { addSlot, createSession, doctorIdOfUser, findDoctor, listSessions, setSlotCapacity, updateSessionFee } from './sessions.js';
 import { deleteTemplate, listTemplates, saveTemplate } from './templates.js';
@@ -63,7 +63,7 @@ const templateSchema = z
 const templates = z.object({ items: z.array(templateSchema) });
 const range = z.strictObject({ from: localDateSchema.optional(), to: localDateSchema.optional() });
 const sessionErrors = ['DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID', 'SESSION_IN_PAST'] as const;
-const templateParams = z.strictObject({ id: z.coerce.number().int().positive(), templateId: z.coerce.number().int().positive() });
+const templateParams = z.strictObject({ id: idSchema, templateId: idSchema });
 
 /** For /doctor/… routes: the session or slot must be the caller's own. */
 async function ownSessionOf(deps: AppDeps, principal: Principal, which: { sessionId?: number; slotId?: number }): Promise<void> {
@@ -83,7 +83,7 @@ export const scheduleRoutes = [
     tag: 'schedule',
     summary: '排班列表（按医生 / 科室 / 日期筛选）',
     auth: ['admin'],
-    query: range.extend({ doctorId: z.coerce.number().int().positive().optional(), departmentId: z.coerce.number().int().positive().optional() }),
+    query: range.extend({ doctorId: idSchema.optional(), departmentId: idSchema.optional() }),
     response: z.object({ items: z.array(sessionSchema) }),
     handler: async ({ deps, query }) => ({ items: await listSessions(deps.db, query) }),
   }),
