@@ -1,6 +1,7 @@
 /** /api/v1/admin/users: staff accounts are created here, and any account can be disabled. */
 import { z } from 'zod';
-import { createStaffAccount, maskPhone, setAccountStatus, toAccountView } from '../auth/accounts.js';
+import { createStaffAccount, setAccountStatus, toAccountView } from '../auth/accounts.js';
+import { maskPhone } from '../auth/phone.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
 import { idParams } from '../http/schemas.js';

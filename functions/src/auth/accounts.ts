@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta, Role } from '../http/route.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.js';
+import { maskPhone } from './phone.js';
 import { consumeSmsCode } from './sms-codes.js';
 import { newRefreshToken, sha256Hex, signAccessToken } from './tokens.js';
 
@@ -244,6 +245,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
     // Lost a race with another use of the same token. Handled after this transaction ends:
     // revoking the family touches the row this transaction has locked.
     if (Number(replaced.numUpdatedRows) !== 1) return undefined;
+    await recordAudit(trx, { actor: principal, action: 'auth.refresh', target: { type: 'user', id: row.userId }, meta }, now);
     return issueTokens(deps, trx, principal, meta, row.family_id);
   });
   if (!tokens) throw await reuse();
@@ -391,7 +393,3 @@ export async function setAccountStatus(
   });
 }
 
-/** 138****8000: how a phone number is shown anywhere but to its owner. */
-export function maskPhone(phone: string): string {
-  return phone.length === 11 ? `${phone.slice(0, 3)}****${phone.slice(7)}` : '***';
-}

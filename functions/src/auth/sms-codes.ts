@@ -7,7 +7,9 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppDeps } from '../http/deps.js';
 import type { RequestMeta } from '../http/route.js';
+import { recordAudit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
+import { maskPhone } from './phone.js';
 
 export type SmsPurpose = 'register' | 'reset_password';
 
@@ -79,6 +81,11 @@ export async function issueSmsCode(
     await deps.db.deleteFrom('sms_code').where('id', '=', id).execute();
     throw error;
   }
+  await recordAudit(
+    deps.db,
+    { actor: undefined, action: 'auth.sms_code', target: { type: 'phone', id: maskPhone(phone) }, meta, summary: { purpose } },
+    now,
+  );
   return { expiresInSeconds: SMS_CODE_TTL_MINUTES * 60, resendAfterSeconds: SMS_MIN_INTERVAL_SECONDS };
 }
 

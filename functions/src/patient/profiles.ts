@@ -5,6 +5,7 @@
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
+import { maskPhone } from '../auth/phone.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
@@ -94,7 +95,7 @@ function toView(row: ProfileRow, today: LocalDate): ProfileView {
     gender: row.gender,
     birthDate: row.birth_date,
     age: ageOn(row.birth_date, today),
-    phoneMasked: `${row.phone.slice(0, 3)}****${row.phone.slice(7)}`,
+    phoneMasked: maskPhone(row.phone),
     relation: row.relation,
     isDefault: row.is_default === 1,
     createdAt: row.created_at.toISOString(),
