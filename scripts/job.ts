@@ -3,11 +3,13 @@
  * scheduled Lambda runs (serverless.yml). Prints the job's summary as JSON.
  */
 import type { AppDeps } from '../functions/src/http/deps.js';
+import { expireHolds } from '../functions/src/jobs/expire-holds.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { scriptDeps } from './lib.js';
 
 const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'generate-sessions': generateSessions,
+  'expire-holds': expireHolds,
 };
 
 const name = process.argv[2];

@@ -1,10 +1,12 @@
 /** Every HTTP route of the API, in one list: served by http/app.ts, described by openapi.json. */
 import { adminUserRoutes } from './admin/users.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { bookingRoutes } from './booking/booking.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import type { AppDeps } from './http/deps.js';
 import type { RouteSpec } from './http/route.js';
 import { patientRoutes } from './patient/patient.routes.js';
+import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
 
@@ -12,6 +14,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
   routes.push(...catalogRoutes, ...scheduleRoutes, ...patientRoutes);
+  routes.push(...bookingRoutes, ...bookingRuleRoutes);
   if (deps.config.sms.provider === 'dev' && deps.config.env !== 'production') routes.push(...devRoutes);
   return routes;
 }

@@ -4,10 +4,10 @@
  * ever sees `AppDeps`, never the EventBridge event.
  *
  * @example
- * // functions/src/lambda/expire-payment-holds.ts
- * import { expirePaymentHolds } from '../jobs/expire-payment-holds.js';
+ * // functions/src/lambda/generate-sessions.ts, declared in serverless.yml with `<<: *scheduledJob`
+ * import { generateSessions } from '../schedule/generator.js';
  * import { lambdaJob } from './job.js';
- * export const handler = lambdaJob('expire-payment-holds', expirePaymentHolds);
+ * export const handler = lambdaJob('generate-sessions', generateSessions);
  */
 import { createDeps } from '../bootstrap.js';
 import type { AppDeps } from '../http/deps.js';
@@ -23,10 +23,10 @@ export interface JobContext {
 export type JobHandler<Summary> = (event: unknown, context?: JobContext) => Promise<Summary>;
 
 /**
- * Dependencies are built on the first invocation and reused while the container lives, so
- * warm runs reuse the database client; building them lazily (rather than at import) lets a
- * configuration error fail an invocation, where it is logged and retried, instead of the init
- * phase. A failed run is logged and rethrown so Lambda records it as an error (metrics, alarms).
+ * Dependencies are built on the first invocation and kept while the container lives, so warm
+ * runs reuse the database client. A failed run is logged (job, request id, duration) and rethrown,
+ * so Lambda counts it as an error (the function's Errors metric, alarms) rather than a success.
+ * `buildDeps` is for tests.
  */
 export function lambdaJob<Summary>(
   name: string,

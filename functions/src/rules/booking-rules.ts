@@ -78,6 +78,21 @@ export function rowToOverrides(row: Selectable<BookingRule> | undefined): RuleOv
   return overrides as RuleOverrides;
 }
 
+/**
+ * The SELECT list of one booking_rule row joined as `alias`, each column named
+ * `${alias}_${column}`, for queries that read the rules together with other facts (the booking
+ * path's gate); `overridesFromColumns` turns such a row back into overrides.
+ */
+export function ruleColumnsSql(alias: string): string {
+  return ruleNames.map((name) => `${alias}.${ruleColumns[name]} AS ${alias}_${ruleColumns[name]}`).join(', ');
+}
+
+/** The overrides of a row read with `ruleColumnsSql(alias)` (all NULL when no row was joined). */
+export function overridesFromColumns(row: Record<string, unknown>, alias: string): RuleOverrides {
+  const values = Object.fromEntries(ruleNames.map((name) => [ruleColumns[name], row[`${alias}_${ruleColumns[name]}`] ?? null]));
+  return rowToOverrides(values as unknown as Selectable<BookingRule>);
+}
+
 /** Layers `rows` (most specific first) over the defaults, column by column. */
 export function resolveRules(rows: readonly RuleOverrides[]): EffectiveRules {
   const rules = { ...defaultRules } as Record<RuleName, unknown>;
@@ -103,18 +118,6 @@ export async function getEffectiveRules(db: Db | Trx, departmentId: number | nul
       .executeTakeFirst();
     parentId = department?.parent_id ?? null;
   }
-  return rulesForDepartment(db, departmentId, parentId);
-}
-
-/**
- * The same as `getEffectiveRules` when the caller already knows the department's parent (the
- * booking path reads it with the slot), in one query.
- */
-export async function rulesForDepartment(
-  db: Db | Trx,
-  departmentId: number | null,
-  parentId: number | null,
-): Promise<EffectiveRules> {
   const scopes = [departmentId, parentId].filter((id): id is number => id !== null);
   const rows = await db
     .selectFrom('booking_rule')

@@ -1,0 +1,133 @@
+/**
+ * How an appointment is shown to its patient: the slot's time (Shanghai wall-clock and as an
+ * instant), doctor, department and its location, queue number, fee and status. One query with
+ * two joins on primary keys; the appointment row already carries the slot's date and times.
+ */
+import { z } from 'zod';
+import type { Db } from '../db/create-db.js';
+import type { Trx } from '../db/transaction.js';
+import { shanghaiToInstant } from '../time/shanghai.js';
+
+export const appointmentStatuses = [
+  'pending_payment',
+  'booked',
+  'checked_in',
+  'completed',
+  'cancelled',
+  'expired',
+  'no_show',
+] as const;
+export type AppointmentStatus = (typeof appointmentStatuses)[number];
+
+/** Statuses a patient, a suspension or the expiry job may still move to cancelled / expired. */
+export const cancellableStatuses = ['pending_payment', 'booked'] as const;
+
+export const appointmentSchema = z
+  .object({
+    id: z.number().int(),
+    orderNo: z.string().meta({ description: '订单号' }),
+    status: z.enum(appointmentStatuses),
+    queueNumber: z.number().int().meta({ description: '就诊序号（本次出诊内唯一）' }),
+    feeFen: z.number().int().meta({ description: '挂号费（分）' }),
+    holdExpiresAt: z.iso.datetime().nullable().meta({ description: '待支付预约的支付截止时间' }),
+    profile: z.object({ id: z.number().int(), realName: z.string() }),
+    slot: z.object({
+      id: z.number().int(),
+      sessionId: z.number().int(),
+      date: z.iso.date().meta({ description: '就诊日期（北京时间）' }),
+      period: z.enum(['morning', 'afternoon', 'evening']),
+      startTime: z.string().meta({ description: '开始时间 HH:MM（北京时间）' }),
+      endTime: z.string().meta({ description: '结束时间 HH:MM（北京时间）' }),
+      startsAt: z.iso.datetime(),
+    }),
+    doctor: z.object({
+      id: z.number().int(),
+      name: z.string(),
+      title: z.enum(['chief', 'associate_chief', 'attending', 'resident']),
+    }),
+    department: z.object({ id: z.number().int(), name: z.string(), location: z.string().nullable() }),
+    createdAt: z.iso.datetime(),
+    paidAt: z.iso.datetime().nullable(),
+    cancelledAt: z.iso.datetime().nullable(),
+    cancelledBy: z.enum(['patient', 'doctor', 'admin', 'system']).nullable(),
+    cancelReason: z.string().nullable(),
+    expiredAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: 'Appointment' });
+
+export type AppointmentView = z.infer<typeof appointmentSchema>;
+
+export function viewQuery(db: Db | Trx) {
+  return db
+    .selectFrom('appointment as a')
+    .innerJoin('doctor as d', 'd.id', 'a.doctor_id')
+    .innerJoin('department as dep', 'dep.id', 'a.department_id')
+    .innerJoin('patient_profile as p', 'p.id', 'a.profile_id')
+    .select([
+      'a.id',
+      'a.order_no',
+      'a.status',
+      'a.queue_number',
+      'a.fee_fen',
+      'a.hold_expires_at',
+      'a.profile_id',
+      'p.real_name',
+      'a.slot_id',
+      'a.session_id',
+      'a.session_date',
+      'a.period',
+      'a.slot_start',
+      'a.slot_end',
+      'a.doctor_id',
+      'd.name as doctor_name',
+      'd.title as doctor_title',
+      'a.department_id',
+      'dep.name as department_name',
+      'dep.location as department_location',
+      'a.created_at',
+      'a.paid_at',
+      'a.cancelled_at',
+      'a.cancelled_by',
+      'a.cancel_reason',
+      'a.expired_at',
+    ]);
+}
+
+type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['executeTakeFirstOrThrow']>>;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toAppointmentView(row: ViewRow): AppointmentView {
+  return {
+    id: row.id,
+    orderNo: row.order_no,
+    status: row.status,
+    queueNumber: row.queue_number,
+    feeFen: row.fee_fen,
+    holdExpiresAt: row.status === 'pending_payment' ? iso(row.hold_expires_at) : null,
+    profile: { id: row.profile_id, realName: row.real_name },
+    slot: {
+      id: row.slot_id,
+      sessionId: row.session_id,
+      date: row.session_date,
+      period: row.period,
+      startTime: row.slot_start.slice(0, 5),
+      endTime: row.slot_end.slice(0, 5),
+      startsAt: shanghaiToInstant(row.session_date, row.slot_start).toISOString(),
+    },
+    doctor: { id: row.doctor_id, name: row.doctor_name, title: row.doctor_title },
+    department: { id: row.department_id, name: row.department_name, location: row.department_location },
+    createdAt: row.created_at.toISOString(),
+    paidAt: iso(row.paid_at),
+    cancelledAt: iso(row.cancelled_at),
+    cancelledBy: row.cancelled_by,
+    cancelReason: row.cancel_reason,
+    expiredAt: iso(row.expired_at),
+  };
+}
+
+/** One appointment as its owner sees it; undefined when it does not exist or is someone else's. */
+export async function findOwnAppointment(db: Db | Trx, accountId: number, appointmentId: number): Promise<AppointmentView | undefined> {
+  const row = await viewQuery(db).where('a.id', '=', appointmentId).where('a.account_id', '=', accountId).executeTakeFirst();
+  return row ? toAppointmentView(row) : undefined;
+}

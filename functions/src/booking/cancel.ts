@@ -1,0 +1,84 @@
+/**
+ * A patient cancels their own appointment (退号) until `cancelCutoffMinutes` before the slot
+ * starts (Shanghai wall-clock): the conditional status UPDATE, `remaining + 1` and, for a paid
+ * booking, the refund are one transaction (release-place.ts, payment/refunds.ts).
+ */
+import { recordAudit } from '../audit/audit.js';
+import { inTransaction } from '../db/transaction.js';
+import { AppError } from '../errors.js';
+import type { AppDeps } from '../http/deps.js';
+import type { Principal, RequestMeta } from '../http/route.js';
+import { recordRefunds, settleRefunds, type RecordedRefund } from '../payment/refunds.js';
+import { getEffectiveRules } from '../rules/booking-rules.js';
+import { shanghaiToInstant } from '../time/shanghai.js';
+import { cancellableStatuses, findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { expireHold } from './expire.js';
+import { releasePlace, TransitionLost } from './release-place.js';
+
+/** The last instant a patient may cancel an appointment of this slot. */
+export function cancelDeadline(sessionDate: string, slotStart: string, cancelCutoffMinutes: number): Date {
+  return new Date(shanghaiToInstant(sessionDate, slotStart).getTime() - cancelCutoffMinutes * 60_000);
+}
+
+export async function cancelAppointment(
+  deps: AppDeps,
+  principal: Principal,
+  appointmentId: number,
+  reason: string | undefined,
+  meta: RequestMeta,
+): Promise<AppointmentView> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const row = await db
+    .selectFrom('appointment')
+    .select(['id', 'slot_id', 'order_no', 'status', 'hold_expires_at', 'department_id', 'session_date', 'slot_start'])
+    .where('id', '=', appointmentId)
+    .where('account_id', '=', principal.userId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('APPOINTMENT_NOT_FOUND');
+  if (row.status === 'pending_payment' && row.hold_expires_at && row.hold_expires_at <= now) {
+    await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
+    throw new AppError('NOT_CANCELLABLE', '该预约已因超时未支付而失效');
+  }
+  if (row.status === 'cancelled') return (await findOwnAppointment(db, principal.userId, appointmentId))!;
+  if (!(cancellableStatuses as readonly string[]).includes(row.status)) {
+    throw new AppError('NOT_CANCELLABLE', undefined, { status: row.status });
+  }
+  const rules = await getEffectiveRules(db, row.department_id);
+  const deadline = cancelDeadline(row.session_date, row.slot_start, rules.cancelCutoffMinutes);
+  if (now > deadline) throw new AppError('CANCEL_CUTOFF_PASSED', undefined, { deadline: deadline.toISOString() });
+
+  let refunds: RecordedRefund[] = [];
+  try {
+    refunds = await inTransaction(db, async (trx) => {
+      await releasePlace(trx, {
+        appointmentId: row.id,
+        slotId: row.slot_id,
+        from: cancellableStatuses,
+        set: { status: 'cancelled', cancelled_at: now, cancelled_by: 'patient', cancel_reason: reason ?? null },
+        now,
+      });
+      const recorded = await recordRefunds(trx, [{ id: row.id, orderNo: row.order_no }], now);
+      await recordAudit(
+        trx,
+        {
+          actor: principal,
+          action: 'appointment.cancel',
+          target: { type: 'appointment', id: row.order_no },
+          meta,
+          summary: { appointmentId: row.id, from: row.status, reason: reason ?? null, refundedFen: recorded[0]?.amountFen ?? 0 },
+        },
+        now,
+      );
+      return recorded;
+    });
+  } catch (error) {
+    if (!(error instanceof TransitionLost)) throw error;
+    // Paid, cancelled or expired concurrently: answer from what it is now.
+    const current = await findOwnAppointment(db, principal.userId, appointmentId);
+    if (current?.status === 'cancelled') return current;
+    throw new AppError('NOT_CANCELLABLE', undefined, { status: current?.status });
+  }
+  await settleRefunds(db, refunds, now, deps.log);
+  return (await findOwnAppointment(db, principal.userId, appointmentId))!;
+}

@@ -1,0 +1,62 @@
+/**
+ * Payment-hold expiry: an unpaid `pending_payment` appointment whose hold has run out becomes
+ * `expired` and its place returns to the slot (release-place.ts), one transaction per
+ * appointment so a slow one never holds many slot rows. Run by the scheduled job
+ * (jobs/expire-holds.ts) and lazily whenever a patient reads or pays their own appointments,
+ * so an expired hold is never shown as pending even between job runs.
+ */
+import { recordAudit } from '../audit/audit.js';
+import type { Db } from '../db/create-db.js';
+import { inTransaction } from '../db/transaction.js';
+import { releasePlace, TransitionLost } from './release-place.js';
+
+/** Expires one appointment if it is still pending and its hold ran out by `now`; true if it did. */
+export async function expireHold(db: Db, appointment: { id: number; slotId: number; orderNo: string }, now: Date): Promise<boolean> {
+  try {
+    await inTransaction(db, async (trx) => {
+      await releasePlace(trx, {
+        appointmentId: appointment.id,
+        slotId: appointment.slotId,
+        from: ['pending_payment'],
+        set: { status: 'expired', expired_at: now },
+        holdExpiredBy: now,
+        now,
+      });
+      await recordAudit(
+        trx,
+        { actor: 'system', action: 'appointment.expire', target: { type: 'appointment', id: appointment.orderNo }, summary: { appointmentId: appointment.id } },
+        now,
+      );
+    });
+    return true;
+  } catch (error) {
+    // Paid, cancelled or expired by someone else in the meantime: nothing to return.
+    if (error instanceof TransitionLost) return false;
+    throw error;
+  }
+}
+
+export interface ExpirySummary {
+  /** Overdue holds found. */
+  due: number;
+  /** Of those, expired by this run (the rest were paid or expired concurrently). */
+  expired: number;
+}
+
+/** Expires overdue holds, oldest first, at most `limit` per call; of one account when given. */
+export async function expireOverdueHolds(db: Db, now: Date, options: { accountId?: number; limit?: number } = {}): Promise<ExpirySummary> {
+  let query = db
+    .selectFrom('appointment')
+    .select(['id', 'slot_id', 'order_no'])
+    .where('status', '=', 'pending_payment')
+    .where('hold_expires_at', '<=', now)
+    .orderBy('hold_expires_at')
+    .limit(options.limit ?? 500);
+  if (options.accountId !== undefined) query = query.where('account_id', '=', options.accountId);
+  const due = await query.execute();
+  let expired = 0;
+  for (const row of due) {
+    if (await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now)) expired++;
+  }
+  return { due: due.length, expired };
+}

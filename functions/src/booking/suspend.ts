@@ -1,0 +1,143 @@
+/**
+ * 停诊: a doctor (their own session) or an admin suspends a clinic session. One transaction:
+ *
+ *   lock the session's slot rows (id order)          -- bookings and cancels of it now wait
+ *   UPDATE clinic_session SET status = 'suspended' WHERE id = ? AND status = 'open'
+ *   lock and cancel its pending/booked appointments  -- cancelled_by doctor | admin
+ *   UPDATE slot SET remaining = remaining + n        -- per slot, n = its cancelled appointments
+ *   refunds, notification outbox rows (SMS + in-app) and audit entries
+ *
+ * Slot rows are locked first, as the booking path and cancellation lock them first, so a
+ * suspension queues behind a booking in flight instead of deadlocking with it; a booking that
+ * arrives later re-reads the session in its conditional UPDATE and is refused SESSION_SUSPENDED.
+ * Patients who have already checked in or been seen keep their appointments (and places). A
+ * session has at most a few hundred appointments, so one transaction is short enough.
+ */
+import { recordAudit } from '../audit/audit.js';
+import { inTransaction } from '../db/transaction.js';
+import { AppError } from '../errors.js';
+import type { AppDeps } from '../http/deps.js';
+import type { Principal, RequestMeta } from '../http/route.js';
+import { recordRefunds, settleRefunds } from '../payment/refunds.js';
+import { cancellableStatuses } from './appointment-view.js';
+
+export interface SuspensionResult {
+  sessionId: number;
+  status: 'suspended';
+  cancelledAppointments: number;
+  refundedAppointments: number;
+  notifiedPatients: number;
+}
+
+const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上' } as const;
+
+/**
+ * Suspends `sessionId` and cancels every active appointment that has not started (pending
+ * payment or booked), returning each place and refunding each payment. A doctor may suspend
+ * only their own sessions.
+ */
+export async function suspendSession(
+  deps: AppDeps,
+  actor: Principal,
+  sessionId: number,
+  reason: string,
+  meta?: RequestMeta,
+): Promise<SuspensionResult> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const session = await db
+    .selectFrom('clinic_session as cs')
+    .innerJoin('doctor as d', 'd.id', 'cs.doctor_id')
+    .select(['cs.id', 'cs.status', 'cs.session_date', 'cs.period', 'd.user_id as doctor_user_id', 'd.name as doctor_name'])
+    .where('cs.id', '=', sessionId)
+    .executeTakeFirst();
+  if (!session) throw new AppError('SESSION_NOT_FOUND');
+  if (actor.role === 'doctor' && session.doctor_user_id !== actor.userId) throw new AppError('FORBIDDEN');
+  if (actor.role === 'patient') throw new AppError('FORBIDDEN');
+  if (session.status === 'suspended') throw new AppError('SESSION_ALREADY_SUSPENDED');
+  const cancelledBy = actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const);
+
+  const outcome = await inTransaction(db, async (trx) => {
+    await trx.selectFrom('slot').select('id').where('session_id', '=', sessionId).orderBy('id').forUpdate().execute();
+    const suspended = await trx
+      .updateTable('clinic_session')
+      .set({ status: 'suspended', suspend_reason: reason, updated_at: now })
+      .where('id', '=', sessionId)
+      .where('status', '=', 'open')
+      .executeTakeFirst();
+    if (Number(suspended.numUpdatedRows) !== 1) throw new AppError('SESSION_ALREADY_SUSPENDED');
+
+    const victims = await trx
+      .selectFrom('appointment as a')
+      .innerJoin('user_account as u', 'u.id', 'a.account_id')
+      .select(['a.id', 'a.slot_id', 'a.order_no', 'a.account_id', 'a.status', 'a.slot_start', 'u.phone'])
+      .where('a.session_id', '=', sessionId)
+      .where('a.status', 'in', [...cancellableStatuses])
+      .orderBy('a.id')
+      .forUpdate()
+      .execute();
+    if (victims.length > 0) {
+      await trx
+        .updateTable('appointment')
+        .set({ status: 'cancelled', cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason, updated_at: now })
+        .where('id', 'in', victims.map((v) => v.id))
+        .execute();
+      const perSlot = new Map<number, number>();
+      for (const v of victims) perSlot.set(v.slot_id, (perSlot.get(v.slot_id) ?? 0) + 1);
+      for (const [slotId, count] of [...perSlot].sort(([a], [b]) => a - b)) {
+        await trx
+          .updateTable('slot')
+          .set((eb) => ({ remaining: eb('remaining', '+', count), updated_at: now }))
+          .where('id', '=', slotId)
+          .execute();
+      }
+    }
+    const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
+
+    const when = `${session.session_date}${PERIOD_LABEL[session.period]}`;
+    const notifications = victims.flatMap((v) => {
+      const text = `【南阳市第二人民医院】您预约的${session.doctor_name}医生${when} ${v.slot_start.slice(0, 5)} 门诊（订单号 ${v.order_no}）因故停诊，预约已取消${v.status === 'booked' ? '，如已支付将原路退款' : ''}。给您带来不便，敬请谅解。`;
+      const payload = JSON.stringify({ appointmentId: v.id, orderNo: v.order_no, sessionId, reason, text });
+      return [
+        { channel: 'sms' as const, recipient: v.phone, user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
+        { channel: 'in_app' as const, recipient: String(v.account_id), user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
+      ];
+    });
+    if (notifications.length > 0) await trx.insertInto('notification').values(notifications).execute();
+
+    await recordAudit(
+      trx,
+      {
+        actor,
+        action: 'session.suspend',
+        target: { type: 'clinic_session', id: sessionId },
+        meta,
+        summary: { reason, cancelled: victims.map((v) => v.order_no), refunded: refunds.length },
+      },
+      now,
+    );
+    for (const v of victims) {
+      await recordAudit(
+        trx,
+        {
+          actor,
+          action: 'appointment.cancel',
+          target: { type: 'appointment', id: v.order_no },
+          meta,
+          summary: { appointmentId: v.id, from: v.status, by: cancelledBy, reason, sessionSuspended: sessionId },
+        },
+        now,
+      );
+    }
+    return { victims, refunds };
+  });
+
+  await settleRefunds(db, outcome.refunds, now, deps.log);
+  return {
+    sessionId,
+    status: 'suspended',
+    cancelledAppointments: outcome.victims.length,
+    refundedAppointments: outcome.refunds.length,
+    notifiedPatients: new Set(outcome.victims.map((v) => v.account_id)).size,
+  };
+}

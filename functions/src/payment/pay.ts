@@ -1,0 +1,137 @@
+/**
+ * Paying a `pending_payment` appointment (simulated provider). The provider is charged first,
+ * outside any transaction, idempotently by order number; then one conditional UPDATE moves the
+ * appointment to `booked` only while its hold is still valid, with the payment row and the audit
+ * entry in the same transaction. Paying twice answers with the booked appointment; a hold that
+ * ran out is expired on the spot (its place returned) and answered HOLD_EXPIRED. A charge that
+ * lost its race against expiry or a suspension is refunded and recorded as such.
+ */
+import { recordAudit } from '../audit/audit.js';
+import type { Db } from '../db/create-db.js';
+import { inTransaction } from '../db/transaction.js';
+import { AppError } from '../errors.js';
+import type { AppDeps } from '../http/deps.js';
+import type { Principal, RequestMeta } from '../http/route.js';
+import { findOwnAppointment, type AppointmentView } from '../booking/appointment-view.js';
+import { expireHold } from '../booking/expire.js';
+import { TransitionLost } from '../booking/release-place.js';
+import { paymentProvider, refundNumber } from './provider.js';
+
+export async function payAppointment(deps: AppDeps, principal: Principal, appointmentId: number, meta: RequestMeta): Promise<AppointmentView> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const row = await db
+    .selectFrom('appointment')
+    .select(['id', 'slot_id', 'order_no', 'status', 'fee_fen', 'hold_expires_at'])
+    .where('id', '=', appointmentId)
+    .where('account_id', '=', principal.userId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('APPOINTMENT_NOT_FOUND');
+  if (row.status === 'booked' || row.status === 'checked_in' || row.status === 'completed') {
+    return (await findOwnAppointment(db, principal.userId, appointmentId))!;
+  }
+  if (row.status === 'expired') throw new AppError('HOLD_EXPIRED');
+  if (row.status !== 'pending_payment') throw new AppError('NOT_PAYABLE', undefined, { status: row.status });
+  if (!row.hold_expires_at || row.hold_expires_at <= now) {
+    await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
+    throw new AppError('HOLD_EXPIRED');
+  }
+
+  const provider = paymentProvider();
+  let providerTxnId: string;
+  try {
+    ({ providerTxnId } = await provider.charge({ orderNo: row.order_no, amountFen: row.fee_fen }));
+  } catch (error) {
+    deps.log.error({ err: error, appointmentId }, 'payment provider refused the charge');
+    throw new AppError('PAYMENT_FAILED', undefined, undefined, 5);
+  }
+
+  try {
+    await inTransaction(db, async (trx) => {
+      const moved = await trx
+        .updateTable('appointment')
+        .set({ status: 'booked', paid_at: now, updated_at: now })
+        .where('id', '=', row.id)
+        .where('status', '=', 'pending_payment')
+        .where('hold_expires_at', '>', now)
+        .executeTakeFirst();
+      if (Number(moved.numUpdatedRows) !== 1) throw new TransitionLost();
+      await trx
+        .insertInto('payment')
+        .values({
+          appointment_id: row.id,
+          amount_fen: row.fee_fen,
+          provider: provider.name,
+          status: 'paid',
+          provider_txn_id: providerTxnId,
+          paid_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await recordAudit(
+        trx,
+        {
+          actor: principal,
+          action: 'appointment.pay',
+          target: { type: 'appointment', id: row.order_no },
+          meta,
+          summary: { appointmentId: row.id, amountFen: row.fee_fen, provider: provider.name, providerTxnId },
+        },
+        now,
+      );
+    });
+  } catch (error) {
+    if (!(error instanceof TransitionLost)) throw error;
+    return afterLostPayment(deps, principal, row, providerTxnId, now);
+  }
+  return (await findOwnAppointment(db, principal.userId, appointmentId))!;
+}
+
+/**
+ * The charge went through but the appointment had moved on. A concurrent payment of the same
+ * order won (same provider transaction): answer with it. Otherwise the money goes back.
+ */
+async function afterLostPayment(
+  deps: AppDeps,
+  principal: Principal,
+  row: { id: number; slot_id: number; order_no: string; fee_fen: number },
+  providerTxnId: string,
+  now: Date,
+): Promise<AppointmentView> {
+  const { db } = deps;
+  const current = await db.selectFrom('appointment').select(['status', 'hold_expires_at']).where('id', '=', row.id).executeTakeFirstOrThrow();
+  if (current.status === 'booked' || current.status === 'checked_in' || current.status === 'completed') {
+    return (await findOwnAppointment(db, principal.userId, row.id))!;
+  }
+  if (current.status === 'pending_payment') await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
+  await refundUnbookedCharge(db, row, providerTxnId, now);
+  throw new AppError(current.status === 'pending_payment' || current.status === 'expired' ? 'HOLD_EXPIRED' : 'NOT_PAYABLE');
+}
+
+async function refundUnbookedCharge(db: Db, row: { id: number; order_no: string; fee_fen: number }, providerTxnId: string, now: Date): Promise<void> {
+  const provider = paymentProvider();
+  const { refundTxnId } = await provider.refund({
+    orderNo: row.order_no,
+    providerTxnId,
+    refundNo: refundNumber(row.order_no),
+    amountFen: row.fee_fen,
+  });
+  await db
+    .insertInto('payment')
+    .values({
+      appointment_id: row.id,
+      amount_fen: row.fee_fen,
+      provider: provider.name,
+      status: 'refunded',
+      provider_txn_id: providerTxnId,
+      paid_at: now,
+      refund_amount_fen: row.fee_fen,
+      refund_txn_id: refundTxnId,
+      refunded_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .onDuplicateKeyUpdate({ updated_at: now })
+    .execute();
+}

@@ -1,0 +1,71 @@
+/**
+ * Refunds. A cancellation (by the patient or a suspension) records the refund in its own
+ * transaction — payment.status = 'refunded', refunded_at, the amount — so the place and the
+ * money are returned together or not at all. The provider is asked after COMMIT, never while
+ * the transaction holds the slot row, and its refund id is stored when it answers. A payment
+ * that is 'refunded' with no refund_txn_id is therefore a refund recorded but not yet
+ * confirmed by the provider; the refund number (R + order number) makes asking again safe.
+ */
+import type { Db } from '../db/create-db.js';
+import type { Trx } from '../db/transaction.js';
+import type { Logger } from '../logger.js';
+import { paymentProvider, refundNumber } from './provider.js';
+
+export interface RecordedRefund {
+  appointmentId: number;
+  orderNo: string;
+  providerTxnId: string;
+  amountFen: number;
+}
+
+/** Inside the cancelling transaction: marks the appointments' paid payments refunded. */
+export async function recordRefunds(trx: Trx, appointments: ReadonlyArray<{ id: number; orderNo: string }>, now: Date): Promise<RecordedRefund[]> {
+  if (appointments.length === 0) return [];
+  const ids = appointments.map((a) => a.id);
+  // A plain read, then an UPDATE by primary key: no gap locks on payment's unique index for
+  // the (usual) appointments that were never paid. Pay cannot insert a payment concurrently:
+  // it needs the appointment's status, which the caller has already moved under its lock.
+  const paid = await trx
+    .selectFrom('payment')
+    .select(['id', 'appointment_id', 'provider_txn_id', 'amount_fen'])
+    .where('appointment_id', 'in', ids)
+    .where('status', '=', 'paid')
+    .execute();
+  if (paid.length === 0) return [];
+  await trx
+    .updateTable('payment')
+    .set((eb) => ({ status: 'refunded', refund_amount_fen: eb.ref('amount_fen'), refunded_at: now, updated_at: now }))
+    .where('id', 'in', paid.map((p) => p.id))
+    .where('status', '=', 'paid')
+    .execute();
+  const orderNoById = new Map(appointments.map((a) => [a.id, a.orderNo]));
+  return paid.map((p) => ({
+    appointmentId: p.appointment_id,
+    orderNo: orderNoById.get(p.appointment_id) ?? '',
+    providerTxnId: p.provider_txn_id,
+    amountFen: p.amount_fen,
+  }));
+}
+
+/** After COMMIT: asks the provider to pay the recorded refunds back and stores its refund ids. */
+export async function settleRefunds(db: Db, refunds: readonly RecordedRefund[], now: Date, log: Logger): Promise<void> {
+  const provider = paymentProvider();
+  for (const refund of refunds) {
+    try {
+      const { refundTxnId } = await provider.refund({
+        orderNo: refund.orderNo,
+        providerTxnId: refund.providerTxnId,
+        refundNo: refundNumber(refund.orderNo),
+        amountFen: refund.amountFen,
+      });
+      await db
+        .updateTable('payment')
+        .set({ refund_txn_id: refundTxnId, updated_at: now })
+        .where('appointment_id', '=', refund.appointmentId)
+        .execute();
+    } catch (error) {
+      // The refund stays recorded without a provider id; asking again with the same refund number is safe.
+      log.error({ err: error, appointmentId: refund.appointmentId }, 'refund not confirmed by the payment provider');
+    }
+  }
+}

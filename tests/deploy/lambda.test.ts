@@ -1,0 +1,328 @@
+/**
+ * The deployable artifacts: `osls package` runs as CI runs it (no AWS credentials; it needs no
+ * network), then the bundled handlers are taken out of the zip files it wrote and invoked with
+ * synthetic API Gateway v2 (payload 2.0) events against a freshly migrated database. What runs
+ * here is byte for byte what Lambda would run.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_BYTES } from '../../functions/src/http/body.js';
+import { migratedDatabase, type TestDatabase } from '../support/database.js';
+import { readZip } from './read-zip.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const GATEWAY_REQUEST_ID = 'JKJaXmPLvHcESHA=';
+const SOURCE_IP = '203.0.113.7';
+const H5_ORIGIN = 'https://h5.nyey.example';
+
+interface HttpApiResult {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded: boolean;
+  cookies?: string[];
+}
+type LambdaHandler = (event: unknown, context: unknown) => Promise<HttpApiResult>;
+
+interface PackagedFunction {
+  name: string;
+  handler: string;
+  events: Record<string, unknown>[];
+  artifact: string;
+  zipBytes: number;
+}
+
+let outDir: string;
+let extractDir: string;
+let functions: PackagedFunction[];
+let template: { Resources: Record<string, { Type: string; Properties: Record<string, any> }> };
+let database: TestDatabase;
+
+/** Environment of the packaging run: whatever the machine has, minus every AWS credential. */
+function packagingEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('AWS_')) env[name] = value;
+  env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+  env.AWS_CONFIG_FILE = '/nonexistent/config';
+  env.ESBUILD_WORK_FOLDER = `.esbuild/test-${process.pid}`;
+  return env;
+}
+
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'bx87h9-package-'));
+  const started = performance.now();
+  await promisify(execFile)(join(root, 'node_modules/.bin/osls'), ['package', '--stage', 'prod', '--package', outDir], {
+    cwd: root,
+    env: packagingEnv(),
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - started) / 1000;
+
+  const state = JSON.parse(readFileSync(join(outDir, 'serverless-state.json'), 'utf8'));
+  template = JSON.parse(readFileSync(join(outDir, 'cloudformation-template-update-stack.json'), 'utf8'));
+  functions = Object.entries(state.service.functions as Record<string, any>).map(([name, fn]) => {
+    const artifact = join(outDir, `${name}.zip`);
+    return { name, handler: fn.handler, events: fn.events ?? [], artifact, zipBytes: statSync(artifact).size };
+  });
+  console.log(
+    `osls package: ${seconds.toFixed(1)} s; ` +
+      functions.map((f) => `${f.name}.zip ${(f.zipBytes / 1024).toFixed(0)} KiB`).join(', '),
+  );
+
+  extractDir = mkdtempSync(join(tmpdir(), 'bx87h9-lambda-'));
+  for (const fn of functions) {
+    for (const [path, data] of readZip(fn.artifact)) {
+      const target = join(extractDir, fn.name, path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, data);
+    }
+  }
+  database = await migratedDatabase();
+}, 240_000);
+
+afterAll(async () => {
+  await database?.close();
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(extractDir, { recursive: true, force: true });
+});
+
+/**
+ * Imports a function's bundled handler from the extracted artifact: a directory with no
+ * node_modules anywhere above it, so a dependency left out of the bundle fails here as it would
+ * on Lambda. The bundle reads its configuration at import, as on a cold start.
+ */
+async function importHandler(fn: PackagedFunction): Promise<LambdaHandler> {
+  const separator = fn.handler.lastIndexOf('.');
+  const file = join(extractDir, fn.name, `${fn.handler.slice(0, separator)}.mjs`);
+  const module = await import(pathToFileURL(file).href);
+  return module[fn.handler.slice(separator + 1)] as LambdaHandler;
+}
+
+/** Runs `work` with the function's Lambda environment in place, as its container would. */
+async function withEnv<T>(env: Record<string, string>, work: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+  Object.assign(process.env, env);
+  try {
+    return await work();
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+}
+
+function httpApiEvent(
+  method: string,
+  target: string,
+  options: { headers?: Record<string, string>; body?: string; isBase64Encoded?: boolean; cookies?: string[] } = {},
+) {
+  const [rawPath = '/', rawQueryString = ''] = target.split('?');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: 'ANY /api/{proxy+}',
+    rawPath,
+    rawQueryString,
+    ...(options.cookies ? { cookies: options.cookies } : {}),
+    headers: {
+      host: 'abc123.execute-api.ap-southeast-1.amazonaws.com',
+      'user-agent': 'vitest',
+      'x-forwarded-for': SOURCE_IP,
+      'x-forwarded-proto': 'https',
+      ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body, options.isBase64Encoded ? 'base64' : 'utf8')) } : {}),
+      ...options.headers,
+    },
+    ...(rawQueryString ? { queryStringParameters: Object.fromEntries(new URLSearchParams(rawQueryString)) } : {}),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      domainName: 'abc123.execute-api.ap-southeast-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: SOURCE_IP, userAgent: 'vitest' },
+      requestId: GATEWAY_REQUEST_ID,
+      routeKey: 'ANY /api/{proxy+}',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    pathParameters: { proxy: rawPath.replace(/^\/api\//, '') },
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    isBase64Encoded: options.isBase64Encoded ?? false,
+  };
+}
+
+const lambdaContext = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', functionName: 'bx87h9-prod-api', getRemainingTimeInMillis: () => 10_000 };
+
+describe('osls package', () => {
+  it('bundles each function into one self-contained ESM file', () => {
+    expect(functions.map((f) => f.name)).toContain('api');
+    for (const fn of functions) {
+      const files = [...readZip(fn.artifact).keys()];
+      expect(files, fn.name).toEqual([`${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`]);
+      // Lambda's limit is 50 MB zipped; a bundle this size would mean something went wrong.
+      expect(fn.zipBytes, fn.name).toBeLessThan(5 * 1024 * 1024);
+    }
+  });
+
+  it('declares the API on Node 20 behind an HTTP API catch-all route, secrets resolved by AWS at deploy', () => {
+    const resources = Object.values(template.Resources);
+    const lambdas = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(lambdas).toHaveLength(functions.length);
+    for (const lambda of lambdas) {
+      expect(lambda.Properties.Runtime).toBe('nodejs20.x');
+      const env = lambda.Properties.Environment.Variables as Record<string, string>;
+      expect(env).toMatchObject({ APP_ENV: 'production', TRUST_PROXY: '1', SMS_PROVIDER: 'http' });
+      for (const name of ['DATABASE_HOST', 'DATABASE_USERNAME', 'DATABASE_PASSWORD', 'JWT_SECRET', 'FIELD_ENCRYPTION_KEY', 'SMS_HTTP_URL', 'SMS_HTTP_TOKEN']) {
+        expect(env[name]).toBe(`{{resolve:secretsmanager:bx87h9/prod:SecretString:${name}}}`);
+      }
+    }
+    const routes = resources.filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
+    expect(routes).toEqual(['ANY /api/{proxy+}']);
+    // Every osls variable was resolved at package time; only CloudFormation's own `${AWS::…}` remain.
+    expect(JSON.stringify(template)).not.toMatch(/\$\{(?!AWS::)/);
+  });
+});
+
+describe('the bundled API handler', () => {
+  let handler: LambdaHandler;
+  const invoke = async (...args: Parameters<typeof httpApiEvent>) => {
+    const result = await handler(httpApiEvent(...args), lambdaContext);
+    return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+  };
+
+  beforeAll(async () => {
+    const api = functions.find((f) => f.name === 'api')!;
+    // The API builds its dependencies at import, like a cold start.
+    handler = await withEnv(
+      { APP_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', CORS_ORIGINS: H5_ORIGIN, TRUST_PROXY: '1' },
+      () => importHandler(api),
+    );
+  });
+
+  it('answers GET /api/v1/health with the security headers and the gateway request id', async () => {
+    const res = await invoke('GET', '/api/v1/health');
+    expect(res.statusCode).toBe(200);
+    expect(res.json).toEqual({ status: 'ok' });
+    expect(res.isBase64Encoded).toBe(false);
+    expect(res.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      'x-request-id': GATEWAY_REQUEST_ID,
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'DENY',
+      'cache-control': 'no-store',
+    });
+    expect(res.cookies ?? []).toEqual([]);
+  });
+
+  it("echoes the client's own X-Request-Id and ignores request cookies", async () => {
+    const res = await invoke('GET', '/api/v1/health', { headers: { 'x-request-id': 'h5-req-42' }, cookies: ['session=abc', 'theme=dark'] });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['x-request-id']).toBe('h5-req-42');
+  });
+
+  it('registers and logs in through the bundle, with plain and base64-encoded bodies', async () => {
+    const phone = '13700001234';
+    const password = 'Lambda2024';
+    const json = (body: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+    const unknown = await invoke('POST', '/api/v1/auth/login', json({ phone, password }));
+    expect(unknown.statusCode).toBe(401);
+    expect(unknown.json.error.code).toBe('INVALID_CREDENTIALS');
+    expect(unknown.json.error.message).toMatch(/\p{Script=Han}/u);
+
+    const sent = await invoke('POST', '/api/v1/auth/sms-codes', json({ phone, purpose: 'register' }));
+    expect(sent.statusCode).toBe(202);
+    const inbox = await invoke('GET', `/api/v1/dev/sms?phone=${phone}`);
+    const code = inbox.json.items[0].code as string;
+    const registered = await invoke('POST', '/api/v1/auth/register', json({ phone, code, password }));
+    expect(registered.statusCode).toBe(201);
+
+    const plain = await invoke('POST', '/api/v1/auth/login', json({ phone, password }));
+    expect(plain.statusCode).toBe(200);
+    expect(plain.json.account).toMatchObject({ role: 'patient' });
+
+    const encoded = Buffer.from(JSON.stringify({ phone, password })).toString('base64');
+    const base64 = await invoke('POST', '/api/v1/auth/login', {
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': `6.6.6.6, ${SOURCE_IP}` },
+      body: encoded,
+      isBase64Encoded: true,
+    });
+    expect(base64.statusCode).toBe(200);
+    const me = await invoke('GET', '/api/v1/me', { headers: { authorization: `Bearer ${base64.json.tokens.accessToken}` } });
+    expect(me.json).toMatchObject({ id: plain.json.account.id, role: 'patient' });
+
+    // The audit trail records the address API Gateway saw, not the one the client claimed.
+    const audit = await database.db
+      .selectFrom('audit_log')
+      .select(['ip', 'request_id'])
+      .where('action', '=', 'auth.login')
+      .where('target_id', '=', String(plain.json.account.id))
+      .execute();
+    expect(audit).toEqual([
+      { ip: SOURCE_IP, request_id: GATEWAY_REQUEST_ID },
+      { ip: SOURCE_IP, request_id: GATEWAY_REQUEST_ID },
+    ]);
+  });
+
+  it('answers an unknown route 404, invalid JSON 400 and an oversized body 413 with the error shape', async () => {
+    const missing = await invoke('GET', '/api/v1/no-such-thing');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json).toEqual({ error: { code: 'ROUTE_NOT_FOUND', message: expect.stringMatching(/\p{Script=Han}/u) } });
+    expect(missing.headers['x-content-type-options']).toBe('nosniff');
+
+    const broken = await invoke('POST', '/api/v1/auth/login', { headers: { 'content-type': 'application/json' }, body: '{"phone":' });
+    expect(broken.statusCode).toBe(400);
+    expect(broken.json.error.code).toBe('INVALID_JSON');
+
+    const padding = 'x'.repeat(MAX_BODY_BYTES);
+    const huge = await invoke('POST', '/api/v1/auth/login', { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ padding }) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json.error.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('answers a CORS preflight from an allowed origin and refuses another', async () => {
+    const allowed = await invoke('OPTIONS', '/api/v1/auth/login', {
+      headers: { origin: H5_ORIGIN, 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe(H5_ORIGIN);
+    expect(allowed.headers['access-control-allow-headers']).toContain('Authorization');
+
+    const refused = await invoke('OPTIONS', '/api/v1/auth/login', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('the bundled scheduled jobs', () => {
+  it('each runs against an empty, migrated database and reports a summary', async () => {
+    const scheduled = functions.filter((f) => f.events.some((e) => 'schedule' in e));
+    for (const fn of scheduled) {
+      const event = { version: '0', id: 'test', 'detail-type': 'Scheduled Event', source: 'aws.events', time: new Date().toISOString(), detail: {} };
+      const run = withEnv({ APP_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent' }, async () => (await importHandler(fn))(event, lambdaContext));
+      await expect(run, fn.name).resolves.toBeDefined();
+    }
+  });
+});
+
+describe('functions/src under serverless-http', () => {
+  it('never reads req.rawHeaders, which serverless-http leaves empty', () => {
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts') && readFileSync(path, 'utf8').includes('rawHeaders')) offenders.push(path);
+      }
+    };
+    walk(join(root, 'functions/src'));
+    expect(offenders).toEqual([]);
+  });
+});
