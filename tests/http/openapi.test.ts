@@ -62,6 +62,13 @@ describe('GET /api/v1/openapi.json', () => {
     expect(validator.version).toBe('3.1');
   });
 
+  it('documents the Idempotency-Key header of booking, with the pattern the handler enforces', () => {
+    const header = document.paths['/api/v1/appointments'].post.parameters.find((p: { in: string }) => p.in === 'header');
+    expect(header).toMatchObject({ name: 'Idempotency-Key', required: true, schema: { type: 'string' } });
+    expect(new RegExp(header.schema.pattern).test('a1b2c3d4-e5f6')).toBe(true);
+    expect(new RegExp(header.schema.pattern).test('short')).toBe(false);
+  });
+
   it('describes every route the app serves, with its method, and nothing else', () => {
     const served = apiRoutes(app.deps).map((r) => `${r.method} ${r.path}`);
     const described = operations.map((o) => `${o.method} ${o.path}`);
@@ -172,9 +179,14 @@ function wrongType(schema: Schema): unknown {
   }
 }
 
+/** A number, or an id: a string whose pattern admits digits only (http/schemas.ts idSchema). */
 function isNumeric(schema: Schema): boolean {
-  const type = typeOf(mainVariant(schema));
-  return type === 'integer' || type === 'number';
+  const s = mainVariant(schema);
+  const type = typeOf(s);
+  if (type === 'integer' || type === 'number') return true;
+  if (type !== 'string' || typeof s.pattern !== 'string') return false;
+  const pattern = new RegExp(s.pattern, 'u');
+  return pattern.test('123') && !pattern.test('abc') && !pattern.test('0x10');
 }
 
 /** The operation's URL with valid-looking path and required query parameters, then `overrides`. */
@@ -280,7 +292,7 @@ describe('bad input on every route', () => {
     expect(withNumericIds.length).toBeGreaterThan(0);
     for (const op of withNumericIds) {
       for (const p of op.parameters.filter((q) => q.in === 'path' && isNumeric(q.schema))) {
-        for (const bad of ['abc', '1.5', '-1']) {
+        for (const bad of ['abc', '1.5', '-1', '0x10', '1e2']) {
           const res = await asAllowedRole(op, url(op, { path: { [p.name]: bad } }), op.body ? sample(op.body) : undefined);
           expectClientError(res, `${label(op)} ${p.name}=${bad}`, 'VALIDATION_FAILED');
         }

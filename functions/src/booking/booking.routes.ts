@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, Reply } from '../http/route.js';
+import { idParams } from '../http/schemas.js';
 import { payAppointment } from '../payment/pay.js';
 import { appointmentSchema } from './appointment-view.js';
 import { bookAppointment, IDEMPOTENCY_KEY_PATTERN } from './book.js';
@@ -12,8 +13,7 @@ import { cancelAppointment } from './cancel.js';
 import { getMyAppointment, listMyAppointments } from './my-appointments.js';
 import { suspendSession } from './suspend.js';
 
-const id = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
-const idParams = z.strictObject({ id });
+const bodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 function idempotencyKey(headers: Record<string, string | string[] | undefined>): string {
   const value = headers['idempotency-key'];
@@ -42,7 +42,15 @@ export const bookingRoutes = [
     summary:
       '预约挂号。须带 Idempotency-Key 请求头（8–64 位字母、数字、- 或 _）：同一 Key 的相同请求返回同一预约，不会重复下单',
     auth: ['patient'],
-    body: z.strictObject({ slotId: id.meta({ description: '号源 id' }), profileId: id.meta({ description: '就诊人 id' }) }),
+    body: z.strictObject({ slotId: bodyId.meta({ description: '号源 id' }), profileId: bodyId.meta({ description: '就诊人 id' }) }),
+    headers: [
+      {
+        name: 'Idempotency-Key',
+        required: true,
+        description: '客户端为每次下单生成的唯一键：重试或重复点击时带同一 Key，返回同一预约',
+        schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN.source },
+      },
+    ],
     response: appointmentSchema,
     status: 201,
     errors: [

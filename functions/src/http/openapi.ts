@@ -57,6 +57,10 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): JsonSchema {
       }
     }
 
+    for (const header of route.headers ?? []) {
+      parameters.push({ name: header.name, in: 'header', required: header.required, description: header.description, schema: header.schema });
+    }
+
     const status = String(route.status ?? 200);
     const responses: Record<string, unknown> = {
       [status]: { description: '成功', content: { 'application/json': { schema: convert(route.response, 'output') } } },

@@ -65,6 +65,11 @@ export interface RouteSpec<
   query?: Q;
   params?: P;
   response: R;
+  /**
+   * Request headers the route reads (the handler validates them, answering its own error
+   * codes); listed here so the OpenAPI document describes them.
+   */
+  headers?: readonly HeaderDoc[];
   /** Success status; 200 unless said otherwise. */
   status?: number;
   /** Domain error codes this route may answer with, for the OpenAPI document. */
@@ -72,6 +77,13 @@ export interface RouteSpec<
   handler: (
     ctx: HandlerContext<z.output<B>, z.output<Q>, z.output<P>, A>,
   ) => Promise<z.input<R> | Reply<z.input<R>>>;
+}
+
+export interface HeaderDoc {
+  name: string;
+  required: boolean;
+  description: string;
+  schema: Record<string, unknown>;
 }
 
 /** Identity function that gives a route literal its precise types. */

@@ -13,6 +13,7 @@ import { inTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import { defineRoute, type Principal, type RequestMeta } from '../http/route.js';
+import { idSchema } from '../http/schemas.js';
 import {
   defaultRules,
   getEffectiveRules,
@@ -117,7 +118,7 @@ async function saveOverrides(
   return ruleSet(deps.db, departmentId);
 }
 
-const departmentParams = z.strictObject({ departmentId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
+const departmentParams = z.strictObject({ departmentId: idSchema });
 
 export const bookingRuleRoutes = [
   defineRoute({
