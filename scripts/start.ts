@@ -1,10 +1,14 @@
 /**
  * `npm start`: the whole system locally. Starts the development MariaDB (unless DATABASE_URL is
- * set), migrates, loads the demo hospital into an empty database, serves the API and prints
- * the URLs and demo accounts.
+ * set), migrates, loads the demo hospital into an empty database, builds a front-end app whose
+ * H5 build is missing, serves the API and the apps, and prints the URLs and demo accounts.
  */
+import { execSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { migrate } from '../functions/src/db/migrate.js';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, loadDemoHospital } from '../functions/src/demo/demo-hospital.js';
+import { FRONT_END_APPS } from '../functions/src/http/static.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { startServer } from '../functions/src/server.js';
 import { scriptDeps } from './lib.js';
@@ -18,11 +22,18 @@ if (await isDatabaseEmpty(deps)) {
 // What the daily scheduled job does in production: sessions for the coming weeks.
 const generated = await generateSessions(deps);
 if (generated.created > 0) console.log(`Generated ${generated.created} clinic sessions up to ${generated.to}.`);
+for (const app of FRONT_END_APPS) {
+  if (existsSync(path.join(app.root, 'index.html'))) continue;
+  // Once per clone (about 20 s): later starts serve the existing build; rebuild after changes.
+  console.log(`No H5 build for ${app.prefix} yet: building it first (${app.buildCommand})…`);
+  execSync(app.buildCommand, { stdio: 'inherit' });
+}
 await startServer(deps);
 
 const base = `http://localhost:${deps.config.port}`;
 console.log(`
 bx87h9 is running (${deps.config.env}).
+  Patient app   ${base}/patient/   (H5 of the mini-program; open at phone width)
   API           ${base}/api/v1
   Health        ${base}/api/v1/health
   OpenAPI       ${base}/api/v1/openapi.json

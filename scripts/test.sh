@@ -6,5 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=America/New_York
 npx tsc -p tsconfig.json
+# The mini-program has its own compiler settings (bundler resolution, DOM, JSX).
+npx tsc -p miniapp/tsconfig.json
 npx tsx scripts/db-types.ts --verify
 npx vitest run "$@"

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../functions/src/config.js';
 import { createListener } from '../../functions/src/bootstrap.js';
 import { createDb } from '../../functions/src/db/create-db.js';
 import type { AppDeps } from '../../functions/src/http/deps.js';
+import { withFrontEndApps } from '../../functions/src/http/static.js';
 import { createLogger } from '../../functions/src/logger.js';
 import { createSmsSender } from '../../functions/src/notification/sms.js';
 import type { Clock } from '../../functions/src/time/shanghai.js';
@@ -45,11 +46,14 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** `options.driver` runs the whole app on that database driver (default mysql2); see drivers.ts. */
+/**
+ * `options.driver` runs the whole app on that database driver (default mysql2); see drivers.ts.
+ * `options.frontEnd` also serves the built front-end apps (/patient/…) as `npm start` does.
+ */
 export async function startTestApp(
   env: Record<string, string> = {},
   configure?: (c: Config) => Config,
-  options: { driver?: Driver } & DriverOptions = {},
+  options: { driver?: Driver; frontEnd?: boolean } & DriverOptions = {},
 ): Promise<TestApp> {
   const database = await migratedDatabase();
   let config = loadConfig({ APP_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
@@ -61,7 +65,8 @@ export async function startTestApp(
   const clock = new TestClock();
   const log = createLogger(config.logLevel);
   const deps: AppDeps = { config, db, clock, log, sms: createSmsSender(config, db, log) };
-  const server = createServer(createListener(deps, { validateResponses: true }));
+  const listener = createListener(deps, { validateResponses: true });
+  const server = createServer(options.frontEnd ? withFrontEndApps(listener) : listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {

@@ -1,0 +1,85 @@
+import { View } from '@tarojs/components';
+import Taro from '@tarojs/taro';
+import { useState } from 'react';
+import { AppointmentInfo } from '../../components/appointment-info';
+import { AsyncView } from '../../components/async-view';
+import { Button } from '../../components/nutui';
+import { PageShell } from '../../components/page-shell';
+import { StatusTag } from '../../components/status-tag';
+import { useAsync } from '../../hooks/use-async';
+import { cancelAppointment, fetchAppointment } from '../../services/appointments';
+import type { Appointment } from '../../services/types';
+import { formatFen } from '../../utils/format';
+import { idParam } from '../../utils/navigation';
+import { formatInstant } from '../../utils/time';
+
+const CANCELLED_BY: Record<string, string> = { patient: '本人取消', doctor: '医生停诊', admin: '医院取消', system: '系统取消' };
+
+export default function AppointmentDetail() {
+  const id = idParam('id') ?? 0;
+  const [cancelling, setCancelling] = useState(false);
+  const { state, reload } = useAsync(() => fetchAppointment(id), [id], { reloadOnShow: true });
+
+  const cancel = async (a: Appointment) => {
+    const paid = a.status === 'booked';
+    const { confirm } = await Taro.showModal({
+      title: '取消预约',
+      content: `确定取消 ${a.slot.date} ${a.slot.startTime} ${a.doctor.name} 的预约吗？${paid ? `已支付的 ${formatFen(a.feeFen)} 将原路退回。` : ''}就诊开始前的取消时限后将无法取消。`,
+      confirmText: '确定取消',
+      cancelText: '再想想',
+    });
+    if (!confirm) return;
+    setCancelling(true);
+    try {
+      await cancelAppointment(a.id);
+      void Taro.showToast({ title: '已取消，号源已释放', icon: 'success' });
+      await reload(false);
+    } catch {
+      // The toast explained it (e.g. 已过取消时限).
+    } finally {
+      setCancelling(false);
+    }
+  };
+
+  return (
+    <PageShell>
+      <AsyncView state={state} onRetry={() => void reload()}>
+        {(a) => (
+          <View>
+            <View className="section">
+              <View className="row">
+                <View className="section-title">预约信息</View>
+                <StatusTag status={a.status} />
+              </View>
+              <AppointmentInfo appointment={a} />
+              {a.paidAt && <View className="muted">支付时间：{formatInstant(a.paidAt)}</View>}
+              {a.cancelledAt && (
+                <View className="muted">
+                  取消时间：{formatInstant(a.cancelledAt)}（{CANCELLED_BY[a.cancelledBy ?? 'system']}
+                  {a.cancelReason ? `：${a.cancelReason}` : ''}）
+                </View>
+              )}
+            </View>
+            {(a.status === 'pending_payment' || a.status === 'booked') && (
+              <View className="section rule">
+                取消规则：就诊开始前的取消时限之前可免费取消，已支付的挂号费原路退回；超过时限无法取消，未就诊将记录爽约。
+              </View>
+            )}
+            <View className="actions">
+              {a.status === 'pending_payment' && (
+                <Button type="primary" block onClick={() => void Taro.navigateTo({ url: `/pages/pay/index?id=${a.id}` })}>
+                  去支付 {formatFen(a.feeFen)}
+                </Button>
+              )}
+              {(a.status === 'pending_payment' || a.status === 'booked') && (
+                <Button type="danger" fill="outline" block disabled={cancelling} onClick={() => void cancel(a)}>
+                  取消预约
+                </Button>
+              )}
+            </View>
+          </View>
+        )}
+      </AsyncView>
+    </PageShell>
+  );
+}

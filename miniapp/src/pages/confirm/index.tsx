@@ -1,0 +1,122 @@
+import Taro from '@tarojs/taro';
+import { useRef, useState } from 'react';
+import { AsyncView } from '../../components/async-view';
+import { LoginRequired } from '../../components/login-required';
+import { Text, View } from '@tarojs/components';
+import { Button } from '../../components/nutui';
+import { PageShell } from '../../components/page-shell';
+import { useAsync } from '../../hooks/use-async';
+import { useSession } from '../../hooks/use-session';
+import { bookAppointment, newIdempotencyKey } from '../../services/appointments';
+import { fetchDoctor, fetchDoctorCalendar } from '../../services/catalogue';
+import { ApiError } from '../../services/interceptors';
+import { fetchProfiles } from '../../services/profiles';
+import { refusalText } from '../../services/refusals';
+import { formatFen, RELATION_LABELS } from '../../utils/format';
+import { go, idParam, stringParam } from '../../utils/navigation';
+import { formatClinicDate, hhmm } from '../../utils/time';
+
+export default function ConfirmBooking() {
+  const session = useSession();
+  const doctorId = idParam('doctorId') ?? 0;
+  const slotId = idParam('slotId') ?? 0;
+  const date = stringParam('date');
+  const [profileId, setProfileId] = useState<number | null>(null);
+  const [booking, setBooking] = useState(false);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  // One key for this confirm screen: a double tap or a retry never makes a second booking.
+  const idempotencyKey = useRef(newIdempotencyKey());
+
+  const { state, reload } = useAsync(
+    async () => {
+      if (!session) return null;
+      const [doctor, calendar, profiles] = await Promise.all([fetchDoctor(doctorId), fetchDoctorCalendar(doctorId, { from: date, to: date }), fetchProfiles()]);
+      const clinicSession = calendar.sessions.find((s) => s.slots.some((slot) => slot.id === slotId));
+      const slot = clinicSession?.slots.find((s) => s.id === slotId);
+      if (!clinicSession || !slot) throw new Error('该时段已不存在，请返回重新选择');
+      setProfileId((current) => current ?? (profiles.find((p) => p.isDefault) ?? profiles[0])?.id ?? null);
+      return { doctor, clinicSession, slot, profiles };
+    },
+    [doctorId, slotId, date, session?.account.id],
+    { reloadOnShow: true },
+  );
+
+  const submit = async () => {
+    if (booking || !profileId) return;
+    setBooking(true);
+    setRefusal(null);
+    try {
+      const appointment = await bookAppointment(slotId, profileId, idempotencyKey.current);
+      void Taro.redirectTo({ url: `/pages/pay/index?id=${appointment.id}` });
+    } catch (error) {
+      if (error instanceof ApiError) setRefusal(refusalText(error.code, error.message));
+      else setRefusal('预约失败，请稍后重试');
+      // A refusal is final for this attempt; a new tap is a new attempt with a new key.
+      idempotencyKey.current = newIdempotencyKey();
+    } finally {
+      setBooking(false);
+    }
+  };
+
+  if (!session) {
+    return (
+      <PageShell>
+        <LoginRequired reason="登录后才能预约挂号" />
+      </PageShell>
+    );
+  }
+
+  return (
+    <PageShell>
+      <AsyncView state={state} onRetry={() => void reload()}>
+        {(data) =>
+          data && (
+            <View>
+              <View className="section">
+                <View className="section-title">就诊信息</View>
+                <View className="kv"><View className="kv-key">医生</View><View className="kv-value">{data.doctor.name} {data.doctor.titleLabel}</View></View>
+                <View className="kv"><View className="kv-key">科室</View><View className="kv-value">{data.doctor.department.name}</View></View>
+                <View className="kv"><View className="kv-key">就诊时间</View><View className="kv-value">{formatClinicDate(data.clinicSession.date)} {data.clinicSession.periodLabel} {hhmm(data.slot.startTime)}-{hhmm(data.slot.endTime)}</View></View>
+                <View className="kv"><View className="kv-key">就诊地点</View><View className="kv-value">{data.doctor.department.location ?? '请到门诊大厅分诊台咨询'}</View></View>
+                <View className="kv"><View className="kv-key">挂号费</View><View className="kv-value fee">{formatFen(data.clinicSession.feeFen)}</View></View>
+              </View>
+              <View className="section">
+                <View className="row">
+                  <View className="section-title">选择就诊人</View>
+                  <View className="primary" onClick={() => go('/pages/profile-edit/index')}>+ 添加就诊人</View>
+                </View>
+                {data.profiles.length === 0 ? (
+                  <View className="muted">还没有就诊人，请先添加（需填写真实姓名和证件号）。</View>
+                ) : (
+                  data.profiles.map((p) => (
+                    <View key={p.id} className={`profile-option${p.id === profileId ? ' selected' : ''}`} onClick={() => setProfileId(p.id)}>
+                      <View className="row">
+                        <View className="strong">
+                          {p.realName} <Text className="badge">{RELATION_LABELS[p.relation]}</Text>
+                        </View>
+                        {p.id === profileId && <View className="primary">已选择</View>}
+                      </View>
+                      <View className="muted">{p.idTypeLabel} {p.idNumberMasked}</View>
+                    </View>
+                  ))
+                )}
+              </View>
+              <View className="section rule">
+                <View className="strong">预约须知</View>
+                <View>1. 提交后请在支付时限内完成支付，逾期预约自动失效、号源释放。</View>
+                <View>2. 如需取消，请在就诊开始前的取消时限前操作，已支付的挂号费原路退回；逾时不可取消。</View>
+                <View>3. 同一就诊人同一出诊只能预约一次；多次预约未就诊将暂停预约资格。</View>
+              </View>
+              {refusal && <View className="refusal" role="alert">{refusal}</View>}
+              <View className="actions">
+                <Button type="primary" block disabled={!profileId || booking} onClick={() => void submit()}>
+                  {booking ? '正在预约…' : `确认预约 ${formatFen(data.clinicSession.feeFen)}`}
+                </Button>
+              </View>
+            </View>
+          )
+        }
+      </AsyncView>
+    </PageShell>
+  );
+}

@@ -1,0 +1,49 @@
+import { call } from './request';
+import { currentSession, signIn, signOut } from './session';
+import type { Account, Session } from './types';
+
+export type SmsPurpose = 'register' | 'reset_password';
+
+export function sendSmsCode(phone: string, purpose: SmsPurpose) {
+  return call<{ expiresInSeconds: number; resendAfterSeconds: number }>('POST', '/auth/sms-codes', { body: { phone, purpose } });
+}
+
+/**
+ * The code the development SMS provider "sent" (GET /dev/sms). Only development APIs have the
+ * inbox; anywhere else this quietly answers null.
+ */
+export async function devSmsCode(phone: string): Promise<string | null> {
+  if (process.env.TARO_APP_DEV_SMS !== 'true') return null;
+  try {
+    const inbox = await call<{ items: { code: string | null }[] }>('GET', '/dev/sms', { query: { phone }, quiet: true });
+    return inbox.items[0]?.code ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function register(input: { phone: string; code: string; password: string }): Promise<Account> {
+  const session = await call<Session>('POST', '/auth/register', { body: input, noRefresh: true });
+  signIn(session.account, session.tokens);
+  return session.account;
+}
+
+export async function login(phone: string, password: string): Promise<Account> {
+  const session = await call<Session>('POST', '/auth/login', { body: { phone, password }, noRefresh: true });
+  signIn(session.account, session.tokens);
+  return session.account;
+}
+
+export function resetPassword(input: { phone: string; code: string; newPassword: string }) {
+  return call<{ ok: true }>('POST', '/auth/password-reset', { body: input, noRefresh: true });
+}
+
+/** Ends the login on the server too; signs out locally even if the server cannot be reached. */
+export async function logout(): Promise<void> {
+  const session = currentSession();
+  try {
+    if (session) await call('POST', '/auth/logout', { body: { refreshToken: session.refreshToken }, quiet: true, noRefresh: true });
+  } finally {
+    signOut();
+  }
+}
