@@ -406,6 +406,13 @@ describe('admin booking rules', () => {
     const missing = await app.request('GET', '/api/v1/admin/booking-rules/departments/999999', { token: admin });
     expect(missing.status).toBe(404);
 
+    // Patients read the rules in force, without logging in, to see release and cancellation terms.
+    const publicRules = await app.request('GET', `/api/v1/booking-rules?departmentId=${child.departmentId}`);
+    expect(publicRules.status).toBe(200);
+    expect(publicRules.body).toEqual(own.body.effective);
+    expect((await app.request('GET', '/api/v1/booking-rules')).body).toEqual(global.body.effective);
+    expect((await app.request('GET', '/api/v1/booking-rules?departmentId=999999')).body.error.code).toBe('DEPARTMENT_NOT_FOUND');
+
     const removed = await app.request('DELETE', `/api/v1/admin/booking-rules/departments/${child.departmentId}`, { token: admin });
     expect(removed.body.effective).toMatchObject({ daysAhead: 14, cancelCutoffMinutes: 60 });
     const audits = await app.database.db.selectFrom('audit_log').select('action').where('action', 'like', 'booking_rule.%').orderBy('id').execute();

@@ -167,6 +167,9 @@ describe('patient H5 journey at 375 px', () => {
     await slotCell('08:00-08:30').click();
     await seen('张晓梅').waitFor();
     await seen('¥25.00').waitFor();
+    // The department's rules, in words: the hold and the cut-off with its clock time (08:00 − 2 h).
+    await seen(/请在 15分钟内完成支付/).waitFor();
+    await seen(/就诊开始前 2小时（即 \d+月\d+日 06:00）前可取消/).waitFor();
     await snap(page, 'confirm');
     const confirm = button(/确认预约/);
     // A double tap: one idempotency key, so one booking.
@@ -189,6 +192,7 @@ describe('patient H5 journey at 375 px', () => {
     app.clock.advance(20 * 60_000);
     await page.locator('.appointment-card:visible').click();
     await seen('预约信息').waitFor();
+    await seen(/取消规则：就诊开始前 2小时，即 \d+月\d+日 06:00 前可取消/).waitFor();
     expect(await page.getByText('请先登录').filter({ visible: true }).count()).toBe(0);
     expect(refreshCalls).toHaveLength(1);
     await snap(page, 'appointment-detail-after-token-expiry');

@@ -71,6 +71,7 @@ it('match the schemas of the served openapi.json', () => {
     DoctorCalendar: calendar,
     ClinicSession: clinicSession,
     CalendarSlot: resolve(clinicSession.properties!.slots!.items!),
+    EffectiveBookingRules: resolve({ $ref: '#/components/schemas/EffectiveBookingRules' }),
   };
   const declared = interfaces();
   for (const [name, schema] of Object.entries(schemas)) {

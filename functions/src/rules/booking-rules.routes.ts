@@ -1,5 +1,6 @@
 /**
- * /api/v1/admin/booking-rules: the global rules and per-department overrides. A stored value
+ * /api/v1/admin/booking-rules: the global rules and per-department overrides; and
+ * /api/v1/booking-rules, the rules in force as patients see them (public hospital policy). A stored value
  * of null means "inherit" (the parent department's, then the global row's, then the built-in
  * default; see booking-rules.ts). Every change is audited with its before and after.
  *
@@ -121,6 +122,23 @@ async function saveOverrides(
 const departmentParams = z.strictObject({ departmentId: idSchema });
 
 export const bookingRuleRoutes = [
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/booking-rules',
+    tag: 'catalogue',
+    summary: '患者可见的预约规则（放号时间、取消时限、支付时限、预约限额），可按科室',
+    auth: 'public',
+    query: z.strictObject({ departmentId: idSchema.optional() }),
+    response: effectiveSchema,
+    errors: ['DEPARTMENT_NOT_FOUND'],
+    handler: async ({ deps, query }) => {
+      if (query.departmentId !== undefined) {
+        const department = await deps.db.selectFrom('department').select('id').where('id', '=', query.departmentId).where('active', '=', 1).executeTakeFirst();
+        if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
+      }
+      return getEffectiveRules(deps.db, query.departmentId ?? null);
+    },
+  }),
   defineRoute({
     method: 'GET',
     path: '/api/v1/admin/booking-rules',

@@ -1,5 +1,5 @@
 import { call } from './request';
-import type { DepartmentNode, DoctorCalendar, DoctorCard } from './types';
+import type { DepartmentNode, DoctorCalendar, DoctorCard, EffectiveBookingRules } from './types';
 
 export async function fetchDepartments(): Promise<DepartmentNode[]> {
   return (await call<{ items: DepartmentNode[] }>('GET', '/departments')).items;
@@ -19,4 +19,9 @@ export function fetchDoctor(id: number) {
 
 export function fetchDoctorCalendar(id: number, range: { from?: string; to?: string } = {}) {
   return call<DoctorCalendar>('GET', `/doctors/${id}/sessions`, { query: range });
+}
+
+/** The release, payment and cancellation terms of a department, to tell patients before they book. */
+export function fetchBookingRules(departmentId: number) {
+  return call<EffectiveBookingRules>('GET', '/booking-rules', { query: { departmentId } });
 }

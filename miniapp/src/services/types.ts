@@ -149,3 +149,17 @@ export interface Appointment {
   cancelReason: string | null;
   expiredAt: Instant | null;
 }
+
+/** The booking rules in force for a department (GET /booking-rules): hospital policy, public. */
+export interface EffectiveBookingRules {
+  daysAhead: number;
+  releaseTime: string;
+  cancelCutoffMinutes: number;
+  paymentHoldMinutes: number;
+  maxPerProfilePerDay: number;
+  maxPerProfilePerDepartmentPerDay: number;
+  maxProfilesPerAccount: number;
+  noShowThreshold: number;
+  noShowWindowDays: number;
+  noShowBanDays: number;
+}

@@ -52,3 +52,8 @@ export function formatInstant(instant: string): string {
 export function hhmm(time: string): string {
   return time.slice(0, 5);
 }
+
+/** The last instant a booking can be cancelled: `cutoffMinutes` before the slot starts. */
+export function cancelDeadline(startsAt: string, cutoffMinutes: number): Dayjs {
+  return inShanghai(startsAt).subtract(cutoffMinutes, 'minute');
+}

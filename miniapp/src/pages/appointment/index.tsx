@@ -1,5 +1,6 @@
 import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
+import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { AppointmentInfo } from '../../components/appointment-info';
 import { AsyncView } from '../../components/async-view';
@@ -8,23 +9,37 @@ import { PageShell } from '../../components/page-shell';
 import { StatusTag } from '../../components/status-tag';
 import { useAsync } from '../../hooks/use-async';
 import { cancelAppointment, fetchAppointment } from '../../services/appointments';
+import { fetchBookingRules } from '../../services/catalogue';
 import type { Appointment } from '../../services/types';
-import { formatFen } from '../../utils/format';
+import { formatFen, formatMinutes } from '../../utils/format';
 import { idParam } from '../../utils/navigation';
-import { formatInstant } from '../../utils/time';
+import { cancelDeadline, formatInstant, inShanghai } from '../../utils/time';
+
+/** Cancellable by the patient: still pending or booked, and before the cut-off. */
+function cancellable(a: Appointment & { deadline: Dayjs }): boolean {
+  return (a.status === 'pending_payment' || a.status === 'booked') && inShanghai().isBefore(a.deadline);
+}
 
 const CANCELLED_BY: Record<string, string> = { patient: '本人取消', doctor: '医生停诊', admin: '医院取消', system: '系统取消' };
 
 export default function AppointmentDetail() {
   const id = idParam('id') ?? 0;
   const [cancelling, setCancelling] = useState(false);
-  const { state, reload } = useAsync(() => fetchAppointment(id), [id], { reloadOnShow: true });
+  const { state, reload } = useAsync(
+    async () => {
+      const appointment = await fetchAppointment(id);
+      const rules = await fetchBookingRules(appointment.department.id);
+      return { ...appointment, deadline: cancelDeadline(appointment.slot.startsAt, rules.cancelCutoffMinutes), cutoffMinutes: rules.cancelCutoffMinutes };
+    },
+    [id],
+    { reloadOnShow: true },
+  );
 
-  const cancel = async (a: Appointment) => {
+  const cancel = async (a: Appointment & { deadline: Dayjs }) => {
     const paid = a.status === 'booked';
     const { confirm } = await Taro.showModal({
       title: '取消预约',
-      content: `确定取消 ${a.slot.date} ${a.slot.startTime} ${a.doctor.name} 的预约吗？${paid ? `已支付的 ${formatFen(a.feeFen)} 将原路退回。` : ''}就诊开始前的取消时限后将无法取消。`,
+      content: `确定取消 ${a.slot.date} ${a.slot.startTime} ${a.doctor.name} 的预约吗？${paid ? `已支付的 ${formatFen(a.feeFen)} 将原路退回。` : ''}${a.deadline.format('M月D日 HH:mm')} 后将无法取消。`,
       confirmText: '确定取消',
       cancelText: '再想想',
     });
@@ -62,7 +77,8 @@ export default function AppointmentDetail() {
             </View>
             {(a.status === 'pending_payment' || a.status === 'booked') && (
               <View className="section rule">
-                取消规则：就诊开始前的取消时限之前可免费取消，已支付的挂号费原路退回；超过时限无法取消，未就诊将记录爽约。
+                取消规则：就诊开始前 {formatMinutes(a.cutoffMinutes)}，即 {a.deadline.format('M月D日 HH:mm')} 前可取消，已支付的挂号费原路退回；
+                {cancellable(a) ? '超过时限无法取消' : '已过取消时限，无法取消'}，未就诊将记录爽约。
               </View>
             )}
             <View className="actions">
@@ -71,7 +87,7 @@ export default function AppointmentDetail() {
                   去支付 {formatFen(a.feeFen)}
                 </Button>
               )}
-              {(a.status === 'pending_payment' || a.status === 'booked') && (
+              {cancellable(a) && (
                 <Button type="danger" fill="outline" block disabled={cancelling} onClick={() => void cancel(a)}>
                   取消预约
                 </Button>

@@ -8,13 +8,13 @@ import { PageShell } from '../../components/page-shell';
 import { useAsync } from '../../hooks/use-async';
 import { useSession } from '../../hooks/use-session';
 import { bookAppointment, newIdempotencyKey } from '../../services/appointments';
-import { fetchDoctor, fetchDoctorCalendar } from '../../services/catalogue';
+import { fetchBookingRules, fetchDoctor, fetchDoctorCalendar } from '../../services/catalogue';
 import { ApiError } from '../../services/interceptors';
 import { fetchProfiles } from '../../services/profiles';
 import { refusalText } from '../../services/refusals';
-import { formatFen, RELATION_LABELS } from '../../utils/format';
+import { formatFen, formatMinutes, RELATION_LABELS } from '../../utils/format';
 import { go, idParam, stringParam } from '../../utils/navigation';
-import { formatClinicDate, hhmm } from '../../utils/time';
+import { cancelDeadline, formatClinicDate, hhmm } from '../../utils/time';
 
 export default function ConfirmBooking() {
   const session = useSession();
@@ -31,11 +31,12 @@ export default function ConfirmBooking() {
     async () => {
       if (!session) return null;
       const [doctor, calendar, profiles] = await Promise.all([fetchDoctor(doctorId), fetchDoctorCalendar(doctorId, { from: date, to: date }), fetchProfiles()]);
+      const rules = await fetchBookingRules(doctor.department.id);
       const clinicSession = calendar.sessions.find((s) => s.slots.some((slot) => slot.id === slotId));
       const slot = clinicSession?.slots.find((s) => s.id === slotId);
       if (!clinicSession || !slot) throw new Error('该时段已不存在，请返回重新选择');
       setProfileId((current) => current ?? (profiles.find((p) => p.isDefault) ?? profiles[0])?.id ?? null);
-      return { doctor, clinicSession, slot, profiles };
+      return { doctor, clinicSession, slot, profiles, rules };
     },
     [doctorId, slotId, date, session?.account.id],
     { reloadOnShow: true },
@@ -103,9 +104,16 @@ export default function ConfirmBooking() {
               </View>
               <View className="section rule">
                 <View className="strong">预约须知</View>
-                <View>1. 提交后请在支付时限内完成支付，逾期预约自动失效、号源释放。</View>
-                <View>2. 如需取消，请在就诊开始前的取消时限前操作，已支付的挂号费原路退回；逾时不可取消。</View>
-                <View>3. 同一就诊人同一出诊只能预约一次；多次预约未就诊将暂停预约资格。</View>
+                {data.clinicSession.feeFen > 0 && (
+                  <View>1. 提交后请在 {formatMinutes(data.rules.paymentHoldMinutes)}内完成支付，逾期预约自动失效、号源释放。</View>
+                )}
+                <View>
+                  {data.clinicSession.feeFen > 0 ? '2' : '1'}. 就诊开始前 {formatMinutes(data.rules.cancelCutoffMinutes)}（即{' '}
+                  {cancelDeadline(`${data.clinicSession.date}T${data.slot.startTime}+08:00`, data.rules.cancelCutoffMinutes).format('M月D日 HH:mm')}）前可取消，已支付的挂号费原路退回；逾时不可取消。
+                </View>
+                <View>
+                  {data.clinicSession.feeFen > 0 ? '3' : '2'}. 同一就诊人同一出诊只能预约一次；{data.rules.noShowWindowDays} 天内爽约 {data.rules.noShowThreshold} 次将暂停预约 {data.rules.noShowBanDays} 天。
+                </View>
               </View>
               {refusal && <View className="refusal" role="alert">{refusal}</View>}
               <View className="actions">
