@@ -6,6 +6,8 @@
  *   npm run bench:booking -- --clients 32 --bookings 2000 --rounds 5
  *   npm run bench:booking -- --driver planetscale --rtt 5 --bookings 400   # through the PlanetScale shim
  *   npm run bench:booking -- --servers 2                    # two API processes behind the clients
+ *   npm run bench:booking -- --cpu-prof /tmp/prof           # V8 profiles of the API server's (b) and (c)
+ *   npx tsx bench/profile-summary.ts /tmp/prof/round2-b-server0.cpuprofile   # … read one
  *
  * One run, one private database (bench_<random>) on the project's MariaDB test instance
  * (scripts/db.sh start test; started if needed, never stopped), dropped at the end:
@@ -16,14 +18,22 @@
  *   (b)  full path: N concurrent patients POST /api/v1/appointments over HTTP to the real app
  *        (a child process: HTTP → handler → Kysely → driver → MariaDB) until sold out;
  *   (c)  refusals: the same N clients keep booking the sold-out slot for a few seconds.
- * The phases alternate for a few rounds and the medians are printed: bookings/s, p50/p99
- * latency, (b)/(a) and (c)/(b), how long the slot row stays locked per booking (from the
- * UPDATE's answer to COMMIT's, timed in (a); wall time ÷ bookings in (b), which is the lock time
- * once the row is the bottleneck), and the API server's CPU time per booking and per refusal.
+ * A warm-up (`--warmup` places, raw and over HTTP, and a second of refusals) fills the pools and
+ * lets V8 compile the server's code first; then the phases alternate for a few rounds and the
+ * medians are printed: bookings/s, p50/p99 latency, (b)/(a) and (c)/(b) (with each round's own
+ * ratio), how long the slot row stays locked per booking (from the UPDATE's answer to COMMIT's,
+ * timed in (a); wall time ÷ bookings in (b), which is the lock time once the row is the
+ * bottleneck), and the CPU time per request of each process sharing the machine: this one (the
+ * load generator, and the database client in (a)), the API server(s) and MariaDB (read from
+ * /proc; other work on the same MariaDB instance is counted too). The API server runs as in
+ * production — response-schema validation off, one pino line per request at `info` (written to
+ * /dev/null; `--log-level silent` to compare) — so nothing it does in production is left out.
  */
 import { execFileSync, fork } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { connect } from '@planetscale/database';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
@@ -44,6 +54,14 @@ const { values: args } = parseArgs({
     'refuse-seconds': { type: 'string', default: '3' },
     servers: { type: 'string', default: '1' },
     rounds: { type: 'string', default: '3' },
+    // Places booked (raw and over HTTP) and seconds of refusals before round 1, not counted: the
+    // connection pools fill and the server's code is compiled by V8 before anything is timed.
+    warmup: { type: 'string', default: '300' },
+    // The API server logs one line per request, as in production, to /dev/null; 'silent' to compare.
+    'log-level': { type: 'string', default: 'info' },
+    // A directory: the API server's CPU profile of each round's (b) and (c), for Chrome DevTools
+    // or `npx tsx bench/profile-summary.ts FILE`.
+    'cpu-prof': { type: 'string' },
   },
 });
 const clients = Number(args.clients);
@@ -53,6 +71,9 @@ const roundTripMs = driver === 'planetscale' ? Number(args.rtt) : 0;
 const refuseSeconds = Number(args['refuse-seconds']);
 const servers = Math.max(1, Number(args.servers));
 const rounds = Math.max(1, Number(args.rounds));
+const profileDir = args['cpu-prof'];
+const warmup = Math.max(0, Number(args.warmup));
+const logLevel = args['log-level'] ?? 'info';
 
 /** Rolls back a raw transaction that found the slot sold out (the PlanetScale driver commits unless the callback throws). */
 class SoldOut extends Error {}
@@ -147,6 +168,46 @@ async function drive(step: (client: number) => Promise<boolean>): Promise<number
 }
 
 // ---------------------------------------------------------------------------------------------
+// CPU time of the three processes that share the machine's cores, so that each phase can be
+// charged per request: this one (the load generator, and the database client in (a)), the API
+// server(s) in (b) and (c), and MariaDB (which other work on the machine may also be using).
+interface CpuSample {
+  client: number;
+  server: number;
+  db: number | undefined;
+}
+type CpuShare = CpuSample;
+const ownCpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+const databasePid = (() => {
+  const dir = process.env.BX_DB_DIR ?? new URL('../.data/mariadb-test', import.meta.url).pathname;
+  try {
+    return Number(readFileSync(`${dir}/mysqld.pid`, 'utf8').trim());
+  } catch {
+    return undefined;
+  }
+})();
+/** utime + stime of mariadbd from /proc, in ms (clock ticks of 10 ms); undefined off Linux. */
+const databaseCpuMs = (): number | undefined => {
+  if (!databasePid) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${databasePid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+};
+let cpuNow = async (): Promise<CpuSample> => ({ client: ownCpuMs(), server: 0, db: databaseCpuMs() });
+const cpuShare = (before: CpuSample, after: CpuSample, requests: number): CpuShare => ({
+  client: (after.client - before.client) / Math.max(1, requests),
+  server: (after.server - before.server) / Math.max(1, requests),
+  db: after.db === undefined || before.db === undefined ? undefined : (after.db - before.db) / Math.max(1, requests),
+});
+
+// ---------------------------------------------------------------------------------------------
 // Database: a private database on the project's test instance.
 const serverUrl = execFileSync('bash', [new URL('../scripts/db.sh', import.meta.url).pathname, 'start', 'test'], {
   encoding: 'utf8',
@@ -186,11 +247,11 @@ try {
   // Every phase books a fresh slot on a date of its own (released an hour ago), so the
   // per-day limits of the full path never refuse a patient because of an earlier phase.
   let nextDay = 2;
-  const freshSlot = async () => {
+  const freshSlot = async (capacity = bookings) => {
     const session = await createSession(setupDb, doctor, {
       date: shanghaiDay(now, nextDay++),
       releaseAt: new Date(now.getTime() - 3_600_000),
-      slots: [{ start: '08:00', capacity: bookings }],
+      slots: [{ start: '08:00', capacity }],
     });
     return { slotId: session.slotIds[0]!, sessionId: session.sessionId, date: session.date };
   };
@@ -271,9 +332,11 @@ try {
            FROM appointment WHERE profile_id = ? AND session_date = ? AND holds_place = 1`,
         [doctor.departmentId, slot.sessionId, patient.userId, key, patient.profileId, slot.date],
       );
+      // The same row recordAudit writes for a booking (audit/audit.ts), request id and summary included.
       await exec(
-        "INSERT INTO audit_log (actor_user_id, actor_role, action, target_type, target_id, outcome, created_at) VALUES (?, 'patient', 'appointment.book', 'appointment', ?, 'success', ?)",
-        [patient.userId, orderNo, at],
+        `INSERT INTO audit_log (actor_user_id, actor_role, action, target_type, target_id, outcome, ip, request_id, summary, created_at)
+         VALUES (?, 'patient', 'appointment.book', 'appointment', ?, 'success', '127.0.0.1', ?, ?, ?)`,
+        [patient.userId, orderNo, randomUUID(), JSON.stringify({ slotId: slot.slotId, profileId: patient.profileId, status: 'booked', feeFen: 0 }), at],
       );
     }
     const taken = await exec(
@@ -287,16 +350,17 @@ try {
     const lockFrom = performance.now();
     await exec(
       `INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id, session_date, period,
-         slot_start, slot_end, queue_number, fee_fen, status, idempotency_key, request_hash, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'morning', '08:00:00', '08:30:00', ?, 0, 'booked', ?, ?, ?, ?)`,
+         slot_start, slot_end, queue_number, fee_fen, status, hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'morning', '08:00:00', '08:30:00', ?, 0, 'booked', NULL, ?, ?, ?, ?)`,
       [orderNo, patient.userId, patient.profileId, slot.slotId, slot.sessionId, doctor.doctorId, doctor.departmentId, slot.date,
         taken.insertId, key, requestHash({ slotId: slot.slotId, profileId: patient.profileId }), at, at],
     );
     return lockFrom;
   }
 
-  async function rawPhase(label: string, full: boolean): Promise<PhaseResult & { lockMs: number }> {
-    const slot = await freshSlot();
+  async function rawPhase(label: string, full: boolean, capacity = bookings): Promise<PhaseResult & { lockMs: number; cpu: CpuShare }> {
+    const slot = await freshSlot(capacity);
+    const cpuBefore = await cpuNow();
     const samples: Sample[] = [];
     let next = 0;
     const spans: number[] = [];
@@ -312,8 +376,9 @@ try {
       samples.push({ ms: ended - started, ok, ...(ok ? {} : { code: 'SOLD_OUT' }) });
       return ok;
     });
+    const cpu = cpuShare(cpuBefore, await cpuNow(), samples.length);
     const sorted = spans.sort((a, b) => a - b);
-    return { ...summarise(label, samples, seconds, 'ok'), lockMs: percentile(sorted, 50) };
+    return { ...summarise(label, samples, seconds, 'ok'), lockMs: percentile(sorted, 50), cpu };
   }
 
 
@@ -327,8 +392,10 @@ try {
       execArgv: ['--import', 'tsx'],
       env: {
         ...process.env,
-        BENCH_SERVER_OPTIONS: JSON.stringify({ databaseUrl, driver, poolSize: Math.max(4, Math.ceil(clients / servers)), roundTripMs }),
+        BENCH_SERVER_OPTIONS: JSON.stringify({ databaseUrl, driver, poolSize: Math.max(4, Math.ceil(clients / servers)), roundTripMs, logLevel }),
       },
+      // Its log lines (one per request) go to /dev/null: formatted and written, never read.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     cleanups.push(async () => {
       const exited = new Promise((resolve) => server.once('exit', resolve));
@@ -350,10 +417,26 @@ try {
         server.on('message', listener);
         server.send('cpu');
       });
-    return { port, cpuMs };
+    const profile = (command: 'start' | 'stop', file?: string) =>
+      new Promise<void>((resolve) => {
+        const listener = (m: { profiled?: string }) => {
+          if (m.profiled !== command) return;
+          server.off('message', listener);
+          resolve();
+        };
+        server.on('message', listener);
+        server.send({ profile: command, file });
+      });
+    return { port, cpuMs, profile };
   };
   const apiServers = await Promise.all(Array.from({ length: servers }, startServer));
   const serverCpuMs = async () => (await Promise.all(apiServers.map((api) => api.cpuMs()))).reduce((a, b) => a + b, 0);
+  cpuNow = async () => ({ client: ownCpuMs(), server: await serverCpuMs(), db: databaseCpuMs() });
+  const profileServers = async (command: 'start' | 'stop', name?: string) => {
+    if (!profileDir) return;
+    await Promise.all(apiServers.map((api, i) => api.profile(command, name && `${profileDir}/${name}-server${i}.cpuprofile`)));
+  };
+  if (profileDir) (await import('node:fs')).mkdirSync(profileDir, { recursive: true });
   // A lean HTTP/1.1 client, one keep-alive connection per simulated patient (as wrk or
   // autocannon do): node:http's client costs about as much CPU per request as the refusal path
   // itself, and on a small machine that would be measured instead of the server.
@@ -373,9 +456,10 @@ try {
     return { status, ...(code ? { code } : {}) };
   }
 
-  async function httpPhases() {
-    const httpSlot = await freshSlot();
-    const cpuBefore = await serverCpuMs();
+  async function httpPhases(round: number | 'warmup', capacity = bookings, refuseFor = refuseSeconds) {
+    const httpSlot = await freshSlot(capacity);
+    await profileServers('start');
+    const cpuBefore = await cpuNow();
     const bookSamples: Sample[] = [];
     let nextPatient = 0;
     let soldOut = false;
@@ -390,10 +474,12 @@ try {
       return res.status === 201 || res.code === 'DATABASE_BUSY';
     });
     const full = summarise('(b)  full path, HTTP → MariaDB', bookSamples, httpSeconds, 'ok');
-    const cpuAfterBookings = await serverCpuMs();
+    const cpuAfterBookings = await cpuNow();
+    await profileServers('stop', `round${round}-b`);
+    await profileServers('start');
 
     const refusalSamples: Sample[] = [];
-    const until = performance.now() + refuseSeconds * 1000;
+    const until = performance.now() + refuseFor * 1000;
     const refusalSeconds = await drive(async (client) => {
       if (performance.now() >= until) return false;
       const index = client % patients.length;
@@ -403,14 +489,15 @@ try {
       return true;
     });
     const refusals = summarise('(c)  refusals of the sold-out slot', refusalSamples, refusalSeconds, 'all');
-    const cpuAfterRefusals = await serverCpuMs();
+    const cpuAfterRefusals = await cpuNow();
+    await profileServers('stop', `round${round}-c`);
 
     return {
       full,
       refusals,
       msPerBooking: (httpSeconds * 1000) / Math.max(1, full.successes),
-      cpuPerBooking: (cpuAfterBookings - cpuBefore) / bookSamples.length,
-      cpuPerRefusal: (cpuAfterRefusals - cpuAfterBookings) / refusalSamples.length,
+      cpuPerBooking: cpuShare(cpuBefore, cpuAfterBookings, bookSamples.length),
+      cpuPerRefusal: cpuShare(cpuAfterBookings, cpuAfterRefusals, refusalSamples.length),
     };
   }
 
@@ -419,10 +506,15 @@ try {
   type HttpResult = Awaited<ReturnType<typeof httpPhases>>;
   type RawResult = Awaited<ReturnType<typeof rawPhase>>;
   const roundResults: Array<{ rawFull: RawResult; rawBare: RawResult } & HttpResult> = [];
+  if (warmup > 0) {
+    const capacity = Math.min(warmup, bookings);
+    await rawPhase('warm-up', true, capacity);
+    await httpPhases('warmup', capacity, 1);
+  }
   for (let round = 1; round <= rounds; round++) {
     const rawFull = await rawPhase('(a)  raw, the booking transaction', true);
     const rawBare = await rawPhase('(a0) raw, bare UPDATE + INSERT', false);
-    const http = await httpPhases();
+    const http = await httpPhases(round);
     roundResults.push({ rawFull, rawBare, ...http });
     console.log(
       `round ${round}: (a) ${rawFull.perSecond.toFixed(0)}/s, (a0) ${rawBare.perSecond.toFixed(0)}/s, ` +
@@ -451,18 +543,35 @@ try {
     console.log(`${r.label.padEnd(40)} ${fmt(r.perSecond, 0)} ${fmt(r.p50, 2)} ${fmt(r.p99, 2)}   ${answers}`);
   }
   console.log('');
-  console.log(`(b)/(a)   ${(full.perSecond / rawFull.perSecond).toFixed(2)}   (target ≥ 0.6 at 64 clients)`);
+  const perRound = (pick: (r: (typeof roundResults)[number]) => number) => roundResults.map(pick).map((x) => x.toFixed(2)).join(' ');
+  console.log(
+    `(b)/(a)   ${(full.perSecond / rawFull.perSecond).toFixed(2)}   (target ≥ 0.6 at 64 clients; ` +
+      `per round ${perRound((r) => r.full.perSecond / r.rawFull.perSecond)})`,
+  );
   console.log(`(b)/(a0)  ${(full.perSecond / rawBare.perSecond).toFixed(2)}   (against the bare two statements)`);
-  console.log(`(c)/(b)   ${(refusals.perSecond / full.perSecond).toFixed(1)}   (target ≥ 5)`);
+  console.log(
+    `(c)/(b)   ${(refusals.perSecond / full.perSecond).toFixed(1)}   (target ≥ 5; ` +
+      `per round ${perRound((r) => r.refusals.perSecond / r.full.perSecond)})`,
+  );
   console.log(
     `slot row locked per booking: ${rawFull.lockMs.toFixed(2)} ms (p50, UPDATE answered → COMMIT answered, timed in (a)); ` +
       `${medianOf((r) => r.msPerBooking).toFixed(2)} ms (wall time ÷ bookings in (b))` +
       (roundTripMs ? `; at ${roundTripMs} ms per statement the floor is INSERT + COMMIT = ${2 * roundTripMs} ms` : ''),
   );
-  console.log(
-    `server CPU per request: ${medianOf((r) => r.cpuPerBooking).toFixed(2)} ms booking (b), ` +
-      `${medianOf((r) => r.cpuPerRefusal).toFixed(2)} ms refusal (c)`,
-  );
+  // CPU per request of each process, medians over the rounds: what the phases cost the machine.
+  const cpuLine = (label: string, pick: (r: (typeof roundResults)[number]) => CpuShare) => {
+    const client = medianOf((r) => pick(r).client);
+    const server = medianOf((r) => pick(r).server);
+    const dbMs = roundResults.every((r) => pick(r).db !== undefined) ? medianOf((r) => pick(r).db!) : undefined;
+    const total = client + server + (dbMs ?? 0);
+    console.log(
+      `  ${label.padEnd(22)} ${fmt(client, 2)} ${fmt(server, 2)} ${dbMs === undefined ? '       –' : fmt(dbMs, 2)} ${fmt(total, 2)}`,
+    );
+  };
+  console.log(`\nCPU ms per request          client   server  MariaDB    total   (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
+  cpuLine('(a)  raw transaction', (r) => r.rawFull.cpu);
+  cpuLine('(b)  booking over HTTP', (r) => r.cpuPerBooking);
+  cpuLine('(c)  refusal over HTTP', (r) => r.cpuPerRefusal);
   if (full.successes !== bookings) console.log(`\nWARNING: ${full.successes} of ${bookings} places were booked in (b)`);
 } finally {
   await cleanUp();

@@ -190,8 +190,9 @@ describe('access tokens', () => {
   const base = (userId: number) =>
     new SignJWT({ role: 'admin' }).setSubject(String(userId)).setIssuer('bx87h9').setAudience('bx87h9-api').setIssuedAt();
 
-  it('expire after their lifetime', async () => {
+  it('expire after their lifetime, also once verified and remembered', async () => {
     const patient = await registerPatient(app);
+    expect((await app.request('GET', '/api/v1/me', { token: patient.accessToken })).status).toBe(200);
     app.clock.advance((app.deps.config.accessTokenTtlSeconds + 5) * 1000);
     const res = await app.request('GET', '/api/v1/me', { token: patient.accessToken });
     expect(res.status).toBe(401);

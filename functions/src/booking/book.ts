@@ -37,6 +37,21 @@
  * transaction), and one locking read of the slot's range picks the first free number after
  * the candidate. While we hold the slot row nobody else can take a number of this slot, and
  * `remaining > 0` guarantees that a free number exists.
+ *
+ * Sold out, remembered (DESIGN §3: "a sold-out slot is cheap to refuse"). When the gate, or the
+ * re-read after a lost race, finds a slot full, this process remembers it for FULL_SLOT_MEMO_MS
+ * (one second, real time). Within that second a booking of that slot skips the gate: one
+ * point read on uq_appointment_idempotency answers an Idempotency-Key replay exactly as the
+ * gate would (an appointment that request created is returned, never refused), and anything
+ * else is refused from the remembered facts (SLOT_FULL, or SLOT_PAST once the app's clock has
+ * passed the slot). The memo can only refuse, never take a place — every place is still taken
+ * by the conditional UPDATE — so it cannot oversell. Its cost is staleness: a place that comes
+ * back within that second may be refused for the rest of it. This process forgets every
+ * remembered slot of a database when it returns places itself (cancel, expiry, suspension:
+ * `forgetFullSlots`, after their COMMIT); a gate read already under way may remember the slot
+ * again, and a place returned by another process, capacity raised by an admin (schedule/) or a
+ * suspension elsewhere (answered SLOT_FULL rather than SESSION_SUSPENDED meanwhile) is seen
+ * within the second all the same.
  */
 import { createHash, randomInt } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
@@ -47,9 +62,10 @@ import type { Db } from '../db/create-db.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
-import { overridesFromColumns, resolveRules, ruleColumnsSql, type EffectiveRules } from '../rules/booking-rules.js';
+import { overridesFromColumns, resolveRules, ruleColumns, type EffectiveRules, type RuleName } from '../rules/booking-rules.js';
 import { shanghaiDate, shanghaiToInstant } from '../time/shanghai.js';
 import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { knownFull, rememberFull } from './full-slots.js';
 
 export interface BookingRequest {
   slotId: number;
@@ -112,32 +128,44 @@ interface GateRow {
   /** NULL unless the profile is the caller's and not deleted. */
   profile_id: number | null;
   banned_until: Date | null;
-  load_day: number;
-  load_department: number;
-  load_session: number;
+  /** One of the profile's active appointments on the session's date (NULL: it has none). */
+  held_id: number | null;
+  held_department_id: number | null;
+  held_session_id: number | null;
   [ruleColumn: string]: unknown;
 }
 
 /**
+ * The rules a booking applies (release and ban are facts of the session and the account). The
+ * gate reads only these columns of the three rule rows: the other seven would triple the
+ * columns every booking and refusal parses, for nothing.
+ */
+const BOOKING_RULES = ['paymentHoldMinutes', 'maxPerProfilePerDay', 'maxPerProfilePerDepartmentPerDay'] as const satisfies readonly RuleName[];
+type BookingRules = Pick<EffectiveRules, (typeof BOOKING_RULES)[number]>;
+
+/** The SELECT list of the booking rules of the rule row joined as `alias` (read back by `overridesFromColumns`). */
+function bookingRuleColumnsSql(alias: string): string {
+  return BOOKING_RULES.map((name) => `${alias}.${ruleColumns[name]} AS ${alias}_${ruleColumns[name]}`).join(', ');
+}
+
+/**
  * The gate: slot, session, doctor, department, the rule rows that apply, a replay, the caller's
- * profile (ownership), ban, and the profile's active appointments on the session's date — the
- * last counted only while the slot has places, so a sold-out slot's refusal skips them.
+ * profile (ownership), ban, and the profile's active appointments on the session's date. Every
+ * LEFT JOIN but the last is on a unique key; the last joins the profile's active appointments
+ * that day, so the gate is one row per appointment (at most the daily limit; one row of NULLs
+ * when there are none) and the limits are counted from those rows. As joins rather than the
+ * scalar subqueries they once were (one for the replay, three counts), the statement costs
+ * MariaDB about 0.17 ms of CPU instead of 0.26 (measured alone, 16 connections) — on a 2-core
+ * machine that is CPU the booking transaction itself is short of.
  */
 const GATE_SQL = `
   SELECT s.id, s.remaining, s.start_time, s.end_time, s.seq_start, s.seq_count,
          cs.id AS session_id, cs.session_date, cs.period, cs.fee_fen, cs.status, cs.release_at, cs.bookable_until,
          cs.doctor_id, d.name AS doctor_name, d.title AS doctor_title,
          cs.department_id, dep.name AS department_name, dep.location AS department_location,
-         ${ruleColumnsSql('rd')}, ${ruleColumnsSql('rp')}, ${ruleColumnsSql('rg')},
-         p.id AS profile_id, u.banned_until,
-         (SELECT a.id FROM appointment a WHERE a.account_id = :account AND a.idempotency_key = :key) AS replay_id,
-         IF(s.remaining > 0, (SELECT COUNT(*) FROM appointment a
-           WHERE a.profile_id = :profile AND a.session_date = cs.session_date AND a.holds_place = 1), 0) AS load_day,
-         IF(s.remaining > 0, (SELECT COUNT(*) FROM appointment a
-           WHERE a.profile_id = :profile AND a.session_date = cs.session_date AND a.holds_place = 1
-             AND a.department_id = cs.department_id), 0) AS load_department,
-         IF(s.remaining > 0, (SELECT COUNT(*) FROM appointment a
-           WHERE a.profile_id = :profile AND a.session_id = cs.id AND a.holds_place = 1), 0) AS load_session
+         ${bookingRuleColumnsSql('rd')}, ${bookingRuleColumnsSql('rp')}, ${bookingRuleColumnsSql('rg')},
+         p.id AS profile_id, u.banned_until, k.id AS replay_id,
+         a.id AS held_id, a.department_id AS held_department_id, a.session_id AS held_session_id
     FROM slot s
     JOIN clinic_session cs ON cs.id = s.session_id
     JOIN doctor d ON d.id = cs.doctor_id
@@ -147,6 +175,8 @@ const GATE_SQL = `
     LEFT JOIN booking_rule rg ON rg.scope_key = 0
     LEFT JOIN patient_profile p ON p.id = :profile AND p.account_id = :account AND p.deleted_at IS NULL
     LEFT JOIN user_account u ON u.id = :account
+    LEFT JOIN appointment k ON k.account_id = :account AND k.idempotency_key = :key
+    LEFT JOIN appointment a ON a.profile_id = :profile AND a.session_date = cs.session_date AND a.holds_place = 1
    WHERE s.id = :slot`;
 
 /** A statement with named placeholders (`:name`), turned once into positional ones. */
@@ -161,7 +191,7 @@ function named(statement: string): { text: string; names: string[] } {
 
 const GATE = named(GATE_SQL);
 
-async function bookingGate(db: Db, request: BookingRequest, accountId: number): Promise<GateRow | undefined> {
+async function bookingGate(db: Db, request: BookingRequest, accountId: number): Promise<{ facts: GateRow; load: ProfileLoad } | undefined> {
   const values: Record<string, unknown> = {
     account: accountId,
     key: request.idempotencyKey,
@@ -169,13 +199,27 @@ async function bookingGate(db: Db, request: BookingRequest, accountId: number): 
     slot: request.slotId,
   };
   const result = await run<GateRow>(db, GATE.text, GATE.names.map((name) => values[name]));
-  return result.rows[0];
+  const facts = result.rows[0];
+  if (!facts) return undefined;
+  const load: ProfileLoad = { day: 0, department: 0, sameSession: 0 };
+  for (const row of result.rows) {
+    if (row.held_id === null) continue;
+    load.day += 1;
+    if (row.held_department_id === facts.department_id) load.department += 1;
+    if (row.held_session_id === facts.session_id) load.sameSession += 1;
+  }
+  return { facts, load };
 }
 
 type SlotFacts = GateRow;
 
+export type RefusalFacts = Pick<SlotFacts, 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>;
+
+/** The appointment an earlier request with this Idempotency-Key created (uq_appointment_idempotency). */
+const REPLAY_SQL = 'SELECT id FROM appointment WHERE account_id = ? AND idempotency_key = ?';
+
 /** Why a slot cannot be booked at `now`, from facts read without a lock; undefined if it can. */
-export function slotRefusal(facts: Pick<SlotFacts, 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>, now: Date) {
+export function slotRefusal(facts: RefusalFacts, now: Date) {
   if (facts.status === 'suspended') return 'SESSION_SUSPENDED' as const;
   if (now < facts.release_at) return 'SLOT_NOT_RELEASED' as const;
   if (now >= facts.bookable_until || now >= shanghaiToInstant(facts.session_date, facts.start_time)) return 'SLOT_PAST' as const;
@@ -226,7 +270,7 @@ async function recount(trx: Trx, request: BookingRequest, accountId: number, fac
   return { load, replayId: row.replay_id };
 }
 
-function enforceLimits(load: ProfileLoad, rules: EffectiveRules): void {
+function enforceLimits(load: ProfileLoad, rules: BookingRules): void {
   if (load.sameSession > 0) throw new AppError('ALREADY_BOOKED');
   if (load.department >= rules.maxPerProfilePerDepartmentPerDay) {
     throw new AppError('DEPARTMENT_DAILY_LIMIT_REACHED', undefined, { limit: rules.maxPerProfilePerDepartmentPerDay });
@@ -304,19 +348,30 @@ const INSERT_APPOINTMENT_SQL = `
 export async function bookAppointment(deps: AppDeps, principal: Principal, request: BookingRequest, meta: RequestMeta): Promise<BookingResult> {
   const { db } = deps;
   const now = deps.clock.now();
-  const hash = requestHash(request);
 
-  const facts = await bookingGate(db, request, principal.userId);
-  if (!facts) throw new AppError('SLOT_NOT_FOUND');
-  if (facts.replay_id !== null) return replay(db, principal, request, hash);
+  const full = knownFull(db, request.slotId);
+  if (full) {
+    // Sold out a moment ago: what the gate would answer, from one point read (see the top).
+    const earlier = await run<{ id: number }>(db, REPLAY_SQL, [principal.userId, request.idempotencyKey]);
+    if (earlier.rows.length > 0) return replay(db, principal, request, requestHash(request));
+    throw new AppError(slotRefusal(full, now) ?? 'SLOT_FULL');
+  }
+
+  const gate = await bookingGate(db, request, principal.userId);
+  if (!gate) throw new AppError('SLOT_NOT_FOUND');
+  const { facts } = gate;
+  if (facts.replay_id !== null) return replay(db, principal, request, requestHash(request));
   const refusal = slotRefusal(facts, now);
+  if (refusal === 'SLOT_FULL') rememberFull(db, request.slotId, facts);
   if (refusal) throw new AppError(refusal);
   if (facts.profile_id === null) throw new AppError('PROFILE_NOT_FOUND');
   if (facts.banned_until && facts.banned_until > now) {
     throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: facts.banned_until.toISOString() });
   }
-  const rules = resolveRules(['rd', 'rp', 'rg'].map((alias) => overridesFromColumns(facts, alias)));
-  enforceLimits({ day: Number(facts.load_day), department: Number(facts.load_department), sameSession: Number(facts.load_session) }, rules);
+  // Rules the gate did not read resolve to their defaults: typed away, so none can be used by mistake.
+  const rules: BookingRules = resolveRules(['rd', 'rp', 'rg'].map((alias) => overridesFromColumns(facts, alias)));
+  enforceLimits(gate.load, rules);
+  const hash = requestHash(request);
 
   const status = facts.fee_fen > 0 ? ('pending_payment' as const) : ('booked' as const);
   const holdExpiresAt = status === 'pending_payment' ? new Date(now.getTime() + rules.paymentHoldMinutes * 60_000) : null;
@@ -417,12 +472,16 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
 
 /** The conditional UPDATE took nothing: a fresh read says why (full, suspended, past…). */
 async function refusalAfterRace(db: Db, slotId: number, now: Date): Promise<AppError> {
-  const facts = await db
-    .selectFrom('slot as s')
-    .innerJoin('clinic_session as cs', 'cs.id', 's.session_id')
-    .select(['s.remaining', 's.start_time', 'cs.session_date', 'cs.status', 'cs.release_at', 'cs.bookable_until'])
-    .where('s.id', '=', slotId)
-    .executeTakeFirst();
+  const result = await run<RefusalFacts>(db, RACE_SQL, [slotId]);
+  const facts = result.rows[0];
   if (!facts) return new AppError('SLOT_NOT_FOUND');
-  return new AppError(slotRefusal(facts, now) ?? 'SLOT_FULL');
+  const refusal = slotRefusal(facts, now);
+  if (refusal === 'SLOT_FULL') rememberFull(db, slotId, facts);
+  // Not full by this read (a place came back meanwhile): still this request's answer is "full".
+  return new AppError(refusal ?? 'SLOT_FULL');
 }
+
+const RACE_SQL = `
+  SELECT s.remaining, s.start_time, cs.session_date, cs.status, cs.release_at, cs.bookable_until
+    FROM slot s JOIN clinic_session cs ON cs.id = s.session_id
+   WHERE s.id = ?`;

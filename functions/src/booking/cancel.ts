@@ -13,6 +13,7 @@ import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
 import { cancellableStatuses, findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
+import { forgetFullSlots } from './full-slots.js';
 import { releasePlace, TransitionLost } from './release-place.js';
 
 /** The last instant a patient may cancel an appointment of this slot. */
@@ -72,6 +73,7 @@ export async function cancelAppointment(
       );
       return recorded;
     });
+    forgetFullSlots(db); // a place came back: refuse nothing from memory (full-slots.ts)
   } catch (error) {
     if (!(error instanceof TransitionLost)) throw error;
     // Paid, cancelled or expired concurrently: answer from what it is now.

@@ -8,6 +8,7 @@
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
 import { inTransaction } from '../db/transaction.js';
+import { forgetFullSlots } from './full-slots.js';
 import { releasePlace, TransitionLost } from './release-place.js';
 
 /** Expires one appointment if it is still pending and its hold ran out by `now`; true if it did. */
@@ -28,6 +29,7 @@ export async function expireHold(db: Db, appointment: { id: number; slotId: numb
         now,
       );
     });
+    forgetFullSlots(db); // a place came back: refuse nothing from memory (full-slots.ts)
     return true;
   } catch (error) {
     // Paid, cancelled or expired by someone else in the meantime: nothing to return.

@@ -20,6 +20,7 @@ import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { recordRefunds, settleRefunds } from '../payment/refunds.js';
 import { cancellableStatuses } from './appointment-view.js';
+import { forgetFullSlots } from './full-slots.js';
 
 export interface SuspensionResult {
   sessionId: number;
@@ -132,6 +133,8 @@ export async function suspendSession(
     return { victims, refunds };
   });
 
+  // Its slots now answer SESSION_SUSPENDED, and their places came back: refuse nothing from memory.
+  forgetFullSlots(db);
   await settleRefunds(db, outcome.refunds, now, deps.log);
   return {
     sessionId,

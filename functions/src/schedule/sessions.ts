@@ -9,6 +9,7 @@ import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
+import { forgetFullSlots } from '../booking/full-slots.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
@@ -210,6 +211,8 @@ export async function setSlotCapacity(deps: AppDeps, actor: Principal, slotId: n
     }
     await recordAudit(trx, { actor, action: 'slot.capacity', target: { type: 'slot', id: slotId }, meta, summary: { before: slot.capacity, after: capacity } }, now);
   });
+  // More places may exist now: this process stops refusing the slot from its sold-out memo.
+  forgetFullSlots(deps.db);
   return getSession(deps.db, slot.session_id);
 }
 
