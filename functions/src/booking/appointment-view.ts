@@ -93,7 +93,7 @@ export function viewQuery(db: Db | Trx) {
     ]);
 }
 
-type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['executeTakeFirstOrThrow']>>;
+export type ViewRow = Awaited<ReturnType<ReturnType<typeof viewQuery>['executeTakeFirstOrThrow']>>;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

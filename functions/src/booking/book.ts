@@ -64,7 +64,7 @@ import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { overridesFromColumns, resolveRules, ruleColumns, type EffectiveRules, type RuleName } from '../rules/booking-rules.js';
 import { shanghaiDate, shanghaiToInstant } from '../time/shanghai.js';
-import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { findOwnAppointment, toAppointmentView, type AppointmentView } from './appointment-view.js';
 import { knownFull, rememberFull } from './full-slots.js';
 
 export interface BookingRequest {
@@ -439,34 +439,37 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
   }
   if ('replayId' in booked) return replay(db, principal, request, hash);
 
+  // The row just written, as the appointment reads would return it, without reading it back.
   return {
     replayed: false,
-    appointment: {
+    appointment: toAppointmentView({
       id: booked.id,
-      orderNo: booked.orderNo,
+      order_no: booked.orderNo,
       status,
-      queueNumber: booked.queueNumber,
-      feeFen: facts.fee_fen,
-      holdExpiresAt: holdExpiresAt?.toISOString() ?? null,
-      profile: profile!,
-      slot: {
-        id: facts.id,
-        sessionId: facts.session_id,
-        date: facts.session_date,
-        period: facts.period,
-        startTime: facts.start_time.slice(0, 5),
-        endTime: facts.end_time.slice(0, 5),
-        startsAt: shanghaiToInstant(facts.session_date, facts.start_time).toISOString(),
-      },
-      doctor: { id: facts.doctor_id, name: facts.doctor_name, title: facts.doctor_title },
-      department: { id: facts.department_id, name: facts.department_name, location: facts.department_location },
-      createdAt: now.toISOString(),
-      paidAt: null,
-      cancelledAt: null,
-      cancelledBy: null,
-      cancelReason: null,
-      expiredAt: null,
-    },
+      queue_number: booked.queueNumber,
+      fee_fen: facts.fee_fen,
+      hold_expires_at: holdExpiresAt,
+      profile_id: profile!.id,
+      real_name: profile!.realName,
+      slot_id: facts.id,
+      session_id: facts.session_id,
+      session_date: facts.session_date,
+      period: facts.period,
+      slot_start: facts.start_time,
+      slot_end: facts.end_time,
+      doctor_id: facts.doctor_id,
+      doctor_name: facts.doctor_name,
+      doctor_title: facts.doctor_title,
+      department_id: facts.department_id,
+      department_name: facts.department_name,
+      department_location: facts.department_location,
+      created_at: now,
+      paid_at: null,
+      cancelled_at: null,
+      cancelled_by: null,
+      cancel_reason: null,
+      expired_at: null,
+    }),
   };
 }
 
