@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite (`npm test`): type check, generated-types drift, then vitest against a
-# real MariaDB. It runs under a time zone that is neither UTC nor Asia/Shanghai, so any code
-# that leaned on the server's TZ instead of functions/src/time/ fails here.
+# The whole test suite (`npm test`): Chromium and CJK fonts for the browser tests (installed from
+# Debian's packages when missing, or it stops here with the apt-get line), type check,
+# generated-types drift, then vitest against a real MariaDB (started by tests/global-setup.ts).
+# It runs under a time zone that is neither UTC nor Asia/Shanghai, so any code that leaned on the
+# server's TZ instead of functions/src/time/ fails here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export TZ=America/New_York
+bash scripts/browser.sh install
 npx tsc -p tsconfig.json
 # The mini-program has its own compiler settings (bundler resolution, DOM, JSX).
 npx tsc -p miniapp/tsconfig.json
