@@ -1,7 +1,9 @@
 /**
  * The mini-program's API client (miniapp/src/services/) against the real API and database:
  * `@tarojs/taro` is replaced by a small stand-in whose `request` runs the registered
- * interceptors, in Taro's order, and then calls the server with fetch.
+ * interceptors, in Taro's order, and then calls the server with fetch. A test may make the next
+ * request to a path fail as the platform would (`taro.faults`): the network drops it, or a
+ * gateway in front of the server answers 503.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerPatient } from '../support/accounts.js';
@@ -20,11 +22,20 @@ const taro = vi.hoisted(() => {
   const storage = new Map<string, unknown>();
   const sent: Params[] = [];
   const toasts: string[] = [];
+  const faults = new Map<string, 'network' | 503>();
   // Taro's Chain: each interceptor gets the next as `proceed`; the last one sends.
   const run = (index: number, params: Params): Promise<unknown> => {
     const interceptor = interceptors[index];
     if (interceptor) return interceptor({ requestParams: params, proceed: (next) => run(index + 1, next) });
     sent.push(params);
+    const fault = [...faults.keys()].find((path) => params.url.endsWith(path));
+    if (fault) {
+      const kind = faults.get(fault);
+      faults.delete(fault);
+      // wx.request's fail callback: Taro rejects with { errMsg }.
+      if (kind === 'network') return Promise.reject({ errMsg: 'request:fail timeout' });
+      return Promise.resolve({ statusCode: 503, data: { error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂不可用，请稍后重试' } }, header: {} });
+    }
     const body = params.data === undefined ? undefined : JSON.stringify(params.data);
     return fetch(params.url, { method: params.method ?? 'GET', headers: params.header, body }).then(async (r) => {
       const text = await r.text();
@@ -36,6 +47,7 @@ const taro = vi.hoisted(() => {
     storage,
     sent,
     toasts,
+    faults,
     default: {
       addInterceptor: (i: Interceptor) => void interceptors.push(i),
       request: (params: Params) => run(0, params),
@@ -68,6 +80,7 @@ beforeEach(() => {
   taro.storage.clear();
   taro.sent.length = 0;
   taro.toasts.length = 0;
+  taro.faults.clear();
 });
 
 /** What these tests use of miniapp/src/services/. */
@@ -77,7 +90,7 @@ interface Client {
   fetchProfiles(): Promise<unknown[]>;
   fetchAppointments(scope: 'upcoming' | 'past'): Promise<unknown[]>;
   devSmsCode(phone: string): Promise<string | null>;
-  currentSession(): { refreshToken: string } | null;
+  currentSession(): { refreshToken: string; accessToken: string } | null;
 }
 
 /**
@@ -115,6 +128,41 @@ describe('API client', () => {
     await api.login(patient.phone, patient.password);
     const stale = api.currentSession()!;
     await app.request('POST', '/api/v1/auth/logout', { body: { refreshToken: stale.refreshToken } });
+
+    app.clock.advance(20 * 60_000);
+    await expect(api.fetchProfiles()).rejects.toMatchObject({ status: 401, code: 'REFRESH_TOKEN_INVALID' });
+    expect(api.currentSession()).toBeNull();
+    expect(taro.toasts).toEqual(['登录已过期，请重新登录']);
+  });
+
+  it.each([
+    ['the network drops it', 'network' as const, { status: 0, code: 'NETWORK_ERROR' }, '网络异常，请检查网络后重试'],
+    ['the service answers 503', 503 as const, { status: 503, code: 'SERVICE_UNAVAILABLE' }, '服务暂不可用，请稍后重试'],
+  ])('keeps the login when the refresh fails because %s, and the next call refreshes', async (_, fault, refusal, toast) => {
+    const api = await client();
+    const patient = await registerPatient(app);
+    await api.login(patient.phone, patient.password);
+    const before = api.currentSession()!;
+
+    app.clock.advance(20 * 60_000);
+    taro.faults.set('/auth/refresh', fault);
+    await expect(api.fetchProfiles()).rejects.toMatchObject(refusal);
+    // The refresh token was not refused: the patient is still signed in with it.
+    expect(api.currentSession()).toEqual(before);
+    expect(taro.toasts).toEqual([toast]);
+
+    expect(await api.fetchProfiles()).toEqual([]);
+    expect(api.currentSession()?.refreshToken).not.toBe(before.refreshToken);
+    expect(taro.sent.filter((p) => p.url.endsWith('/auth/refresh'))).toHaveLength(2);
+  });
+
+  it('signs out when the refresh token was already used (REFRESH_TOKEN_REUSED)', async () => {
+    const api = await client();
+    const patient = await registerPatient(app);
+    await api.login(patient.phone, patient.password);
+    // The same token used elsewhere first: the server takes the second use as theft.
+    const rotated = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: api.currentSession()!.refreshToken } });
+    expect(rotated.status).toBe(200);
 
     app.clock.advance(20 * 60_000);
     await expect(api.fetchProfiles()).rejects.toMatchObject({ status: 401, code: 'REFRESH_TOKEN_INVALID' });
