@@ -6,7 +6,7 @@
  * gateway in front of the server answers 503.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { registerPatient } from '../support/accounts.js';
+import { newPhone, registerPatient, staffSession } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 
 interface Params {
@@ -70,6 +70,7 @@ beforeAll(async () => {
   // What config/index.ts defines for the build.
   process.env.TARO_APP_API_BASE_URL = `${app.baseUrl}/api/v1`;
   process.env.TARO_APP_DEV_SMS = 'true';
+  process.env.TARO_APP_ROLE = 'patient';
 });
 
 afterAll(async () => {
@@ -168,6 +169,33 @@ describe('API client', () => {
     await expect(api.fetchProfiles()).rejects.toMatchObject({ status: 401, code: 'REFRESH_TOKEN_INVALID' });
     expect(api.currentSession()).toBeNull();
     expect(taro.toasts).toEqual(['登录已过期，请重新登录']);
+  });
+
+  it.each([
+    ['doctor' as const, '医生请使用医生工作站 /doctor/ 登录'],
+    ['admin' as const, '管理员请使用管理后台 /admin/ 登录'],
+  ])('the patient app refuses the login of a %s account, points to their app and ends that login on the server', async (role, advice) => {
+    const api = await client();
+    const phone = newPhone();
+    await staffSession(app, role, phone, 'Staff1234');
+    await expect(api.login(phone, 'Staff1234')).rejects.toMatchObject({ status: 403, code: 'WRONG_APP', message: advice });
+    expect(api.currentSession()).toBeNull();
+    expect(taro.toasts).toEqual([]); // the login page shows the advice in a dialog
+    // The server had signed the account in: its refresh token was revoked at once.
+    const logout = taro.sent.find((p) => p.url.endsWith('/auth/logout'));
+    const refreshToken = (logout?.data as { refreshToken: string } | undefined)?.refreshToken;
+    expect(refreshToken).toMatch(/.{20,}/);
+    const refused = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken } });
+    expect(refused.body.error.code).toBe('REFRESH_TOKEN_INVALID');
+  });
+
+  it('does not use a stored login of another role (kept on a device from before)', async () => {
+    const admin = await staffSession(app, 'admin');
+    taro.storage.set('bx87h9.session', { account: { id: admin.userId, role: 'admin', displayName: '系统管理员' }, accessToken: admin.accessToken, refreshToken: admin.refreshToken });
+    // A fresh start of the app, which reads the storage again (and installs its interceptors anew).
+    vi.resetModules();
+    taro.interceptors.length = 0;
+    expect((await client()).currentSession()).toBeNull();
   });
 
   it("shows the server's Chinese message for a refusal, and nothing for a quiet call", async () => {
