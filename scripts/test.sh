@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite (`npm test`): Chromium and CJK fonts for the browser tests (installed from
 # Debian's packages when missing, or it stops here with the apt-get line), type check,
-# generated-types drift, then vitest against a real MariaDB (started by tests/global-setup.ts).
+# generated-types drift (Kysely's DB types, the apps' API types), then vitest against a real MariaDB (started by tests/global-setup.ts).
 # It runs under a time zone that is neither UTC nor Asia/Shanghai, so any code that leaned on the
 # server's TZ instead of functions/src/time/ fails here.
 set -euo pipefail
@@ -12,4 +12,5 @@ npx tsc -p tsconfig.json
 # The mini-program has its own compiler settings (bundler resolution, DOM, JSX).
 npx tsc -p miniapp/tsconfig.json
 npx tsx scripts/db-types.ts --verify
+npx tsx scripts/api-types.ts --verify
 npx vitest run "$@"

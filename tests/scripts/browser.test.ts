@@ -132,6 +132,7 @@ describe('npm test (scripts/test.sh)', () => {
       'npx tsc -p tsconfig.json',
       'npx tsc -p miniapp/tsconfig.json',
       'npx tsx scripts/db-types.ts --verify',
+      'npx tsx scripts/api-types.ts --verify',
       'npx vitest run tests/none',
     ]);
   });

@@ -9,7 +9,7 @@
  */
 import Taro from '@tarojs/taro';
 import { currentSession, replaceTokens, signOut } from './session';
-import type { TokenPair } from './types';
+import type { ApiErrorCode, TokenPair } from './types';
 
 export const API_BASE_URL = process.env.TARO_APP_API_BASE_URL;
 
@@ -40,7 +40,7 @@ export class ApiError extends Error {
 }
 
 const NETWORK_MESSAGE = '网络异常，请检查网络后重试';
-const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID']);
+const REFRESHABLE = new Set<string>(['TOKEN_EXPIRED', 'TOKEN_INVALID'] satisfies ApiErrorCode[]);
 
 function errorOf(response: Response): ApiError {
   const body = response.data as { error?: { code?: string; message?: string } } | undefined;
@@ -72,7 +72,7 @@ export async function errorToToast(chain: Chain): Promise<Response> {
 let refreshing: Promise<boolean> | null = null;
 
 /** The server's answers that end this login: a refused refresh token or a disabled account. */
-const LOGIN_OVER = new Set(['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'ACCOUNT_DISABLED']);
+const LOGIN_OVER = new Set<string>(['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'ACCOUNT_DISABLED'] satisfies ApiErrorCode[]);
 
 /**
  * Exchanges the refresh token once, however many calls ask at the same time. Resolves false
