@@ -38,7 +38,7 @@ interface PackagedFunction {
   events: Record<string, unknown>[];
   artifact: string;
   zipBytes: number;
-  /** esbuild's metafile of the function's bundle: every input file, every import left in it. */
+  /** From esbuild's metafile of the function's bundle: the files in it, the imports left in it. */
   meta: { inputs: string[]; imports: { path: string; kind: string; external?: boolean }[] };
 }
 
@@ -82,8 +82,12 @@ beforeAll(async () => {
   functions = Object.entries(state.service.functions as Record<string, any>).map(([name, fn]) => {
     const artifact = join(outDir, `${name}.zip`);
     const metafile = JSON.parse(readFileSync(join(workFolder, '.build', `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}-meta.json`), 'utf8'));
-    const output = Object.values(metafile.outputs as Record<string, { imports: PackagedFunction['meta']['imports'] }>)[0]!;
-    const meta = { inputs: Object.keys(metafile.inputs), imports: output.imports };
+    const output = Object.values(
+      metafile.outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }>; imports: PackagedFunction['meta']['imports'] }>,
+    )[0]!;
+    // Files esbuild read but tree-shook away entirely are not in the bundle.
+    const inputs = Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path);
+    const meta = { inputs, imports: output.imports };
     return { name, handler: fn.handler, events: fn.events ?? [], artifact, zipBytes: statSync(artifact).size, meta };
   });
   console.log(
@@ -203,6 +207,15 @@ describe('osls package', () => {
     // Sizes are deterministic for a given lock file; the budget fails on a dependency that drags
     // in a large graph (mysql2 with iconv-lite, or zod's locales, were 600 KB of an 830 KB zip).
     for (const fn of functions) expect(fn.zipBytes, fn.name).toBeLessThanOrEqual(ZIP_BUDGET_BYTES);
+  });
+
+  it("carries zod's English messages only, not its other locales", () => {
+    // `import { z } from 'zod'` makes esbuild keep the whole namespace, every locale with it
+    // (350 KB of minified JavaScript); `import * as z from 'zod'` lets it keep what is used.
+    for (const fn of functions) {
+      const locales = fn.meta.inputs.filter((path) => path.includes('node_modules/zod/') && path.includes('/locales/'));
+      expect(locales, fn.name).toEqual(['node_modules/zod/v4/locales/en.js']);
+    }
   });
 
   it("builds a scheduled job's bundle without the HTTP app, its routes or the OpenAPI generator", () => {
