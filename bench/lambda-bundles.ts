@@ -14,10 +14,12 @@
  * function, medians of `--runs`: zip and bundle size, the import measured inside the process
  * (`await import(handler)`), the whole process's wall time, and that time over the bare start's.
  * The Lambda runtime's own start (its bootstrap, before our module) is not in these figures.
+ * When it packages, it also prints what each bundle is made of (from esbuild's metafiles,
+ * bytes of minified output per package or source folder), the place to look when a zip grows.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,17 +36,24 @@ const { values: args } = parseArgs({
 const root = fileURLToPath(new URL('..', import.meta.url));
 const packageDir = resolve(root, args.dir);
 const runs = Number(args.runs);
+// Our own serverless-esbuild work folder, kept for its metafiles (serverless.yml), removed below.
+const workFolder = `.esbuild/bench-${process.pid}`;
 
 if (!args.existing) {
   console.log(`osls package --package ${args.dir} …`);
   const started = performance.now();
-  const packaged = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', packageDir], { cwd: root, stdio: 'inherit' });
+  const packaged = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', packageDir], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ESBUILD_WORK_FOLDER: workFolder, ESBUILD_KEEP_OUTPUT: 'true' },
+  });
   if (packaged.status !== 0) process.exit(packaged.status ?? 1);
   console.log(`packaged in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
 interface Bundle {
   name: string;
+  module: string;
   zipBytes: number;
   bundleBytes: number;
   handlerUrl: string;
@@ -65,6 +74,7 @@ const bundles: Bundle[] = Object.entries(state.service.functions as Record<strin
     const module = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
     return {
       name,
+      module,
       zipBytes: statSync(zip).size,
       bundleBytes: files.get(module)?.length ?? 0,
       handlerUrl: pathToFileURL(join(extractDir, name, module)).href,
@@ -125,7 +135,31 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 
+/** Bytes of the bundle by npm package (or folder of functions/src), largest first. */
+function composition(bundle: Bundle): string | undefined {
+  const metafile = join(root, workFolder, '.build', bundle.module.replace(/\.mjs$/, '-meta.json'));
+  if (!existsSync(metafile)) return undefined;
+  const outputs = JSON.parse(readFileSync(metafile, 'utf8')).outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  const bytes = new Map<string, number>();
+  for (const [path, input] of Object.entries(Object.values(outputs)[0]!.inputs)) {
+    const parts = path.split('/');
+    const key = parts[0] === 'node_modules' ? parts.slice(1, parts[1]!.startsWith('@') ? 3 : 2).join('/') : parts.slice(0, 3).join('/');
+    bytes.set(key, (bytes.get(key) ?? 0) + input.bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([key, size]) => `${key} ${(size / 1024).toFixed(0)}`)
+    .join(', ');
+}
+
 try {
+  for (const bundle of bundles) {
+    const parts = composition(bundle);
+    if (parts) console.log(`${bundle.name} (KiB): ${parts}`);
+  }
+  console.log();
+
   const bare: number[] = [];
   const measured = new Map(bundles.map((b) => [b.name, { wall: [] as number[], imports: [] as number[] }]));
   coldImport(bundles[0]!); // the first spawn pays for the page cache; not counted
@@ -154,4 +188,5 @@ try {
   for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
 } finally {
   rmSync(extractDir, { recursive: true, force: true });
+  rmSync(join(root, workFolder), { recursive: true, force: true });
 }
