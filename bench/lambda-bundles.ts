@@ -141,7 +141,8 @@ function composition(bundle: Bundle): string | undefined {
   if (!existsSync(metafile)) return undefined;
   const outputs = JSON.parse(readFileSync(metafile, 'utf8')).outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
   const bytes = new Map<string, number>();
-  for (const [path, input] of Object.entries(Object.values(outputs)[0]!.inputs)) {
+  const [, output] = Object.entries(outputs).find(([path]) => path.endsWith('.mjs'))!;
+  for (const [path, input] of Object.entries(output.inputs)) {
     const parts = path.split('/');
     const key = parts[0] === 'node_modules' ? parts.slice(1, parts[1]!.startsWith('@') ? 3 : 2).join('/') : parts.slice(0, 3).join('/');
     bytes.set(key, (bytes.get(key) ?? 0) + input.bytesInOutput);

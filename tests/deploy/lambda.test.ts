@@ -82,9 +82,10 @@ beforeAll(async () => {
   functions = Object.entries(state.service.functions as Record<string, any>).map(([name, fn]) => {
     const artifact = join(outDir, `${name}.zip`);
     const metafile = JSON.parse(readFileSync(join(workFolder, '.build', `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}-meta.json`), 'utf8'));
-    const output = Object.values(
+    // The bundle's entry among the outputs (the source map is another).
+    const [, output] = Object.entries(
       metafile.outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }>; imports: PackagedFunction['meta']['imports'] }>,
-    )[0]!;
+    ).find(([path]) => path.endsWith('.mjs'))!;
     // Files esbuild read but tree-shook away entirely are not in the bundle.
     const inputs = Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path);
     const meta = { inputs, imports: output.imports };
