@@ -128,9 +128,11 @@ function planetScaleEnv(): Record<string, string> {
 }
 
 /**
- * Imports a function's bundled handler from the extracted artifact: a directory with no
- * node_modules anywhere above it, so a dependency left out of the bundle fails here as it would
- * on Lambda. The bundle reads its configuration at import, as on a cold start.
+ * Imports a function's bundled handler from the extracted artifact, a directory with no
+ * node_modules anywhere above it. Vitest's module runner still resolves a bare import left in
+ * the bundle from this project (a static `import 'mysql2'` loaded here), so the test that
+ * imports the API bundle in a fresh `node` is the one that proves it self-contained. The bundle
+ * reads its configuration at import, as on a cold start.
  */
 async function importHandler(fn: PackagedFunction): Promise<LambdaHandler> {
   const separator = fn.handler.lastIndexOf('.');
