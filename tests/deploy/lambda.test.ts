@@ -131,7 +131,7 @@ function planetScaleEnv(): Record<string, string> {
  * Imports a function's bundled handler from the extracted artifact, a directory with no
  * node_modules anywhere above it. Vitest's module runner still resolves a bare import left in
  * the bundle from this project (a static `import 'mysql2'` loaded here), so the test that
- * imports the API bundle in a fresh `node` is the one that proves it self-contained. The bundle
+ * imports each bundle in a fresh `node` is the one that proves it self-contained. The bundle
  * reads its configuration at import, as on a cold start.
  */
 async function importHandler(fn: PackagedFunction): Promise<LambdaHandler> {
@@ -249,13 +249,12 @@ describe('osls package', () => {
     }
   });
 
-  it('imports the API bundle in a fresh Node with the production environment: no mysql2, no key derivation', () => {
-    // serverless.yml's environment, secrets filled in; nothing connects at import. The extracted
-    // bundle has no node_modules above it, so loading mysql2 at start would throw here. A scrypt
+  it('imports each bundle in a fresh Node with the production environment: no mysql2, no key derivation', () => {
+    // serverless.yml's environment, secrets filled in; nothing connects at import (the API builds
+    // its dependencies then, a job at its first run). The extracted bundle has no node_modules
+    // above it, so a package left out of it, mysql2 included, would fail to load here. A scrypt
     // at import (the dummy hash of auth/password.ts was one) would add a whole password hash to
     // every cold start: node:crypto's scrypt is counted while the bundle loads.
-    const api = functions.find((f) => f.name === 'api')!;
-    const file = join(extractDir, api.name, `${api.handler.slice(0, api.handler.lastIndexOf('.'))}.mjs`);
     const env = {
       PATH: process.env.PATH ?? '',
       APP_ENV: 'production',
@@ -278,8 +277,11 @@ describe('osls package', () => {
       'const m = await import(process.argv[1]);',
       'process.stdout.write(JSON.stringify({ handler: typeof m.handler, scrypts })); process.exit(0);',
     ].join('\n');
-    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], { env, encoding: 'utf8' });
-    expect(JSON.parse(out)).toEqual({ handler: 'function', scrypts: 0 });
+    for (const fn of functions) {
+      const file = join(extractDir, fn.name, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`);
+      const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], { env, encoding: 'utf8' });
+      expect(JSON.parse(out), fn.name).toEqual({ handler: 'function', scrypts: 0 });
+    }
   });
 
   it('declares the API on Node 20 behind an HTTP API catch-all route, secrets resolved by AWS at deploy', () => {
