@@ -2,7 +2,7 @@
  * /api/v1/appointments (patients) and the suspension routes (doctors, admins): thin handlers
  * over book.ts, pay.ts, cancel.ts, my-appointments.ts and suspend.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, Reply } from '../http/route.js';
 import { idParams } from '../http/schemas.js';

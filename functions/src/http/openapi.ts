@@ -3,7 +3,7 @@
  * validate requests, so it cannot describe an API other than the one served. Schemas with a
  * `.meta({ id })` become shared components.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCatalog, type ErrorCode } from '../errors.js';
 import type { RouteSpec } from './route.js';
 
