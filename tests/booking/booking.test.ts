@@ -183,6 +183,28 @@ describe('booking a slot', () => {
     expect(after).toEqual(before);
   });
 
+  it('refuses, writing nothing, a slot of a deactivated doctor, department or 大科: DOCTOR_UNAVAILABLE', async () => {
+    const db = app.database.db;
+    const [patient] = await createPatients(db, 1);
+    const parent = await createDoctor(db);
+    const doctor = await createDoctor(db);
+    const department = await createDoctor(db);
+    const child = await createDoctor(db, { parentId: parent.departmentId });
+    const slots = [];
+    for (const h of [doctor, department, child]) slots.push((await openSession(0, 5, h)).slotIds[0]!);
+    await db.updateTable('doctor').set({ active: 0 }).where('id', '=', doctor.doctorId).execute();
+    await db.updateTable('department').set({ active: 0 }).where('id', 'in', [department.departmentId, parent.departmentId]).execute();
+    const before = await footprint();
+    for (const slotId of slots) {
+      const res = await book(app, patient!, slotId);
+      expect([res.status, res.body.error?.code], `slot ${slotId}`).toEqual([409, 'DOCTOR_UNAVAILABLE']);
+    }
+    expect(await footprint()).toEqual(before);
+    // Active again: bookable again.
+    await db.updateTable('department').set({ active: 1 }).where('id', '=', parent.departmentId).execute();
+    expect((await book(app, patient!, slots[2]!)).status).toBe(201);
+  });
+
   it('enforces one appointment per profile per session and the daily limits', async () => {
     const db = app.database.db;
     const date = shanghaiDay(app.clock.now(), 4);

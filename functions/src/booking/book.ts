@@ -15,7 +15,8 @@
  *                     pass a limit of one, as they could if only the gate checked
  *     INSERT audit_log                       -- written before the hot row is locked
  *     UPDATE slot SET remaining = remaining - 1, next_seq = LAST_INSERT_ID(…)
- *      WHERE id = ? AND remaining > 0 AND EXISTS (session open, released, bookable)
+ *      WHERE id = ? AND remaining > 0 AND EXISTS (session open, released, bookable; doctor,
+ *                     department and its 大科 active)
  *     INSERT appointment (queue number from next_seq)
  *   COMMIT
  *
@@ -124,6 +125,8 @@ interface GateRow {
   department_id: number;
   department_name: string;
   department_location: string | null;
+  /** 1 when the doctor, the department and its 大科 are active (DOCTOR_AVAILABLE_SQL). */
+  doctor_available: number | string;
   replay_id: number | null;
   /** NULL unless the profile is the caller's and not deleted. */
   profile_id: number | null;
@@ -149,6 +152,13 @@ function bookingRuleColumnsSql(alias: string): string {
 }
 
 /**
+ * Whether the session's doctor sees patients: the doctor, the session's department and that
+ * department's 大科 (if any) are active — an inactive 大科 hides its 小科 from the catalogue
+ * (catalog.ts), so it closes their booking too. Over `d`, `dep` and `par` (the 大科, LEFT JOINed).
+ */
+const DOCTOR_AVAILABLE_SQL = '(d.active = 1 AND dep.active = 1 AND COALESCE(par.active, 1) = 1)';
+
+/**
  * The gate: slot, session, doctor, department, the rule rows that apply, a replay, the caller's
  * profile (ownership), ban, and the profile's active appointments on the session's date. Every
  * LEFT JOIN but the last is on a unique key; the last joins the profile's active appointments
@@ -163,6 +173,7 @@ const GATE_SQL = `
          cs.id AS session_id, cs.session_date, cs.period, cs.fee_fen, cs.status, cs.release_at, cs.bookable_until,
          cs.doctor_id, d.name AS doctor_name, d.title AS doctor_title,
          cs.department_id, dep.name AS department_name, dep.location AS department_location,
+         ${DOCTOR_AVAILABLE_SQL} AS doctor_available,
          ${bookingRuleColumnsSql('rd')}, ${bookingRuleColumnsSql('rp')}, ${bookingRuleColumnsSql('rg')},
          p.id AS profile_id, u.banned_until, k.id AS replay_id,
          a.id AS held_id, a.department_id AS held_department_id, a.session_id AS held_session_id
@@ -170,6 +181,7 @@ const GATE_SQL = `
     JOIN clinic_session cs ON cs.id = s.session_id
     JOIN doctor d ON d.id = cs.doctor_id
     JOIN department dep ON dep.id = cs.department_id
+    LEFT JOIN department par ON par.id = dep.parent_id
     LEFT JOIN booking_rule rd ON rd.scope_key = cs.department_id
     LEFT JOIN booking_rule rp ON rp.scope_key = dep.parent_id
     LEFT JOIN booking_rule rg ON rg.scope_key = 0
@@ -213,13 +225,14 @@ async function bookingGate(db: Db, request: BookingRequest, accountId: number): 
 
 type SlotFacts = GateRow;
 
-export type RefusalFacts = Pick<SlotFacts, 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>;
+export type RefusalFacts = Pick<SlotFacts, 'doctor_available' | 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>;
 
 /** The appointment an earlier request with this Idempotency-Key created (uq_appointment_idempotency). */
 const REPLAY_SQL = 'SELECT id FROM appointment WHERE account_id = ? AND idempotency_key = ?';
 
 /** Why a slot cannot be booked at `now`, from facts read without a lock; undefined if it can. */
 export function slotRefusal(facts: RefusalFacts, now: Date) {
+  if (Number(facts.doctor_available) !== 1) return 'DOCTOR_UNAVAILABLE' as const;
   if (facts.status === 'suspended') return 'SESSION_SUSPENDED' as const;
   if (now < facts.release_at) return 'SLOT_NOT_RELEASED' as const;
   if (now >= facts.bookable_until || now >= shanghaiToInstant(facts.session_date, facts.start_time)) return 'SLOT_PAST' as const;
@@ -317,7 +330,8 @@ async function freeQueueNumber(trx: Trx, sessionId: number, seqStart: number, se
 
 /**
  * Takes one place: the only statement that decrements `remaining`. The EXISTS is a locking read
- * of the session row, so it sees a suspension that committed while we waited for the slot row.
+ * of the session, doctor and department rows, so it sees a suspension, a later release or a
+ * deactivation that committed while we waited for the slot row (after the gate had read them).
  * Parameters: now, slot id, now, now.
  */
 const TAKE_PLACE_SQL = `
@@ -328,8 +342,12 @@ const TAKE_PLACE_SQL = `
    WHERE id = ?
      AND remaining > 0
      AND EXISTS (SELECT 1 FROM clinic_session cs
+                   JOIN doctor d ON d.id = cs.doctor_id
+                   JOIN department dep ON dep.id = cs.department_id
+                   LEFT JOIN department par ON par.id = dep.parent_id
                   WHERE cs.id = slot.session_id AND cs.status = 'open'
-                    AND cs.release_at <= ? AND cs.bookable_until > ?)`;
+                    AND cs.release_at <= ? AND cs.bookable_until > ?
+                    AND ${DOCTOR_AVAILABLE_SQL})`;
 
 const INSERT_APPOINTMENT_SQL = `
   INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
@@ -485,6 +503,10 @@ async function refusalAfterRace(db: Db, slotId: number, now: Date): Promise<AppE
 }
 
 const RACE_SQL = `
-  SELECT s.remaining, s.start_time, cs.session_date, cs.status, cs.release_at, cs.bookable_until
+  SELECT s.remaining, s.start_time, cs.session_date, cs.status, cs.release_at, cs.bookable_until,
+         ${DOCTOR_AVAILABLE_SQL} AS doctor_available
     FROM slot s JOIN clinic_session cs ON cs.id = s.session_id
+    JOIN doctor d ON d.id = cs.doctor_id
+    JOIN department dep ON dep.id = cs.department_id
+    LEFT JOIN department par ON par.id = dep.parent_id
    WHERE s.id = ?`;
