@@ -8,8 +8,9 @@
  *                     replay, a sold-out / unreleased / suspended / past slot, someone else's
  *                     profile, a ban or a limit is answered here, never queueing on a lock.
  *   BEGIN
- *     SELECT profile ⋈ account … FOR UPDATE  -- serialises one person's requests, nobody else's
- *     SELECT the profile's active appointments that day (+ an Idempotency-Key replay)
+ *     SELECT profile … FOR UPDATE            -- serialises one profile's requests, nobody else's
+ *                                              (not the account: a family's profiles book at once)
+ *     SELECT the profile's active appointments that day (+ an Idempotency-Key replay, the ban)
  *                     the limits again, read after the profile's lock, so they are exact: two
  *                     concurrent requests of one profile for different sessions cannot both
  *                     pass a limit of one, as they could if only the gate checked
@@ -22,9 +23,23 @@
  *
  * The slot row, the one row every patient of a slot contends for, is locked from its UPDATE to
  * COMMIT: the INSERT and the COMMIT, nothing else. The profile lock and the recount come
- * before the slot's UPDATE, so they never lengthen the hot row's lock. The session's status and release are checked twice: by the gate (to refuse cheaply) and by
- * the UPDATE itself (its EXISTS is a locking read of the session row, so a suspension that
- * commits while we wait for the slot row is seen).
+ * before the slot's UPDATE, so they never lengthen the hot row's lock. The session's status
+ * and release, and whether the doctor and department are active, are checked twice: by the
+ * gate (to refuse cheaply) and by the UPDATE itself (its EXISTS is a locking read of the
+ * session, doctor and department rows, so a suspension, a later release or a deactivation
+ * that commits while we wait for the slot row is seen).
+ *
+ * Lock order — the one order of every module that locks rows (DESIGN §3), so that two of them
+ * queue behind each other instead of deadlocking:
+ *
+ *     patient_profile → slot (several: in id order) → clinic_session → appointment → payment
+ *
+ * with doctor and department rows only share-locked, by the UPDATE's EXISTS, after the slot.
+ * Booking: profile → slot → (session, doctor, department: shared) → appointment (INSERT).
+ * Cancellation and expiry (release-place.ts): slot → appointment → payment. Suspension
+ * (suspend.ts): slots → session → appointments → payments. Payment (payment/pay.ts):
+ * appointment → payment. The generator's rebuild and 加号 (schedule/): slots → session.
+ * Nobody locks user_account rows on these paths: they are read.
  *
  * Queue numbers (就诊序号): each slot owns the numbers seq_start … seq_start + seq_count - 1 of
  * its session, so numbering needs no session-wide counter (which would make the session row a
@@ -247,16 +262,16 @@ interface ProfileLoad {
 }
 
 /**
- * Inside the transaction: locks the caller's profile row (and their account's, whose ban it
- * reads) by primary key — record locks only, no gap locks that could stall other patients'
- * inserts. Undefined when the profile is not theirs or is deleted.
+ * Inside the transaction: locks the caller's profile row by primary key — a record lock only,
+ * no gap lock that could stall other patients' inserts, and not the account's row: another
+ * profile of the same family books in parallel. Undefined when the profile is not theirs or
+ * is deleted.
  */
 async function lockProfile(trx: Trx, request: BookingRequest, accountId: number) {
-  const result = await run<{ id: number; real_name: string; banned_until: Date | null }>(
+  const result = await run<{ id: number; real_name: string }>(
     trx,
-    `SELECT p.id, p.real_name, u.banned_until
-       FROM patient_profile p JOIN user_account u ON u.id = p.account_id
-      WHERE p.id = ? AND p.account_id = ? AND p.deleted_at IS NULL
+    `SELECT id, real_name FROM patient_profile
+      WHERE id = ? AND account_id = ? AND deleted_at IS NULL
         FOR UPDATE`,
     [request.profileId, accountId],
   );
@@ -264,23 +279,26 @@ async function lockProfile(trx: Trx, request: BookingRequest, accountId: number)
 }
 
 /**
- * After `lockProfile`: the profile's active appointments on the session's date, and the
- * appointment another request with this key committed while we waited for the lock. The transaction's
- * first plain read, so its snapshot is taken now, after the lock: it sees every booking of this
- * profile that committed before, as each of them held the same lock.
+ * After `lockProfile`: the profile's active appointments on the session's date, the
+ * appointment another request with this key committed while we waited for the lock, and the
+ * account's ban (read, not locked: a ban is written by the no-show sweep, whose race with one
+ * booking is harmless). The transaction's first plain read, so its snapshot is taken now,
+ * after the lock: it sees every booking of this profile that committed before, as each of
+ * them held the same lock.
  */
 async function recount(trx: Trx, request: BookingRequest, accountId: number, facts: SlotFacts) {
-  const result = await run<{ day: number; department: number | null; same_session: number | null; replay_id: number | null }>(
+  const result = await run<{ day: number; department: number | null; same_session: number | null; replay_id: number | null; banned_until: Date | null }>(
     trx,
     `SELECT COUNT(*) AS day, SUM(department_id = ?) AS department, SUM(session_id = ?) AS same_session,
-            (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id
+            (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id,
+            (SELECT u.banned_until FROM user_account u WHERE u.id = ?) AS banned_until
        FROM appointment
       WHERE profile_id = ? AND session_date = ? AND holds_place = 1`,
-    [facts.department_id, facts.session_id, accountId, request.idempotencyKey, request.profileId, facts.session_date],
+    [facts.department_id, facts.session_id, accountId, request.idempotencyKey, accountId, request.profileId, facts.session_date],
   );
   const row = result.rows[0]!;
   const load: ProfileLoad = { day: Number(row.day), department: Number(row.department ?? 0), sameSession: Number(row.same_session ?? 0) };
-  return { load, replayId: row.replay_id };
+  return { load, replayId: row.replay_id, bannedUntil: row.banned_until };
 }
 
 function enforceLimits(load: ProfileLoad, rules: BookingRules): void {
@@ -400,11 +418,11 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
       const orderNo = newOrderNumber(now);
       const locked = await lockProfile(trx, request, principal.userId);
       if (!locked) throw new AppError('PROFILE_NOT_FOUND');
-      if (locked.banned_until && locked.banned_until > now) {
-        throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: locked.banned_until.toISOString() });
-      }
       const current = await recount(trx, request, principal.userId, facts);
       if (current.replayId !== null) return { replayId: current.replayId };
+      if (current.bannedUntil && current.bannedUntil > now) {
+        throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: current.bannedUntil.toISOString() });
+      }
       enforceLimits(current.load, rules);
       profile = { id: locked.id, realName: locked.real_name };
 

@@ -60,6 +60,8 @@ export async function generateSessions(deps: AppDeps): Promise<GenerationSummary
     const live = template && template.active === 1 && template.doctorActive === 1 && isoWeekday(session.session_date) === template.weekday;
     if (live && (await sessionMatchesTemplate(deps, session.id, template))) continue;
     const outcome = await inTransaction(deps.db, async (trx) => {
+      // Slots, then the session: the lock order of every path (booking/book.ts, top).
+      await trx.selectFrom('slot').select('id').where('session_id', '=', session.id).orderBy('id').forUpdate().execute();
       const locked = await trx.selectFrom('clinic_session').select('id').where('id', '=', session.id).where('release_at', '>', now).forUpdate().executeTakeFirst();
       const booked = await trx.selectFrom('appointment').select('id').where('session_id', '=', session.id).limit(1).executeTakeFirst();
       if (!locked || booked) return 'kept' as const;

@@ -230,7 +230,9 @@ export async function addSlot(
   const now = deps.clock.now();
   if (toMinutes(input.endTime) <= toMinutes(input.startTime)) throw new AppError('SESSION_TIMES_INVALID');
   await inTransaction(deps.db, async (trx) => {
-    // Lock the session row so two concurrent additions cannot take the same number range.
+    // Lock the session row so two concurrent additions cannot take the same number range —
+    // after its slots, the lock order of every path (booking/book.ts, top).
+    await trx.selectFrom('slot').select('id').where('session_id', '=', sessionId).orderBy('id').forUpdate().execute();
     const session = await trx.selectFrom('clinic_session').select(['id', 'session_date']).where('id', '=', sessionId).forUpdate().executeTakeFirst();
     if (!session) throw new AppError('SESSION_NOT_FOUND');
     const top = await trx
