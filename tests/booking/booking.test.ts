@@ -471,6 +471,47 @@ describe('suspension (停诊)', () => {
   });
 });
 
+describe('suspension of a session that has started', () => {
+  it('is refused SESSION_STARTED from its first slot\'s start (Shanghai time) on, and for a past session, touching nothing', async () => {
+    const db = app.database.db;
+    const own = await createDoctor(db);
+    const date = shanghaiDay(app.clock.now(), 2);
+    const session = await createSession(db, own, { date, feeFen: 0, slots: [{ start: '08:00', capacity: 5 }, { start: '08:30', capacity: 5 }] });
+    const yesterday = await createSession(db, own, {
+      date: shanghaiDay(app.clock.now(), -1),
+      releaseAt: new Date(Date.now() - 10 * 86_400_000),
+      slots: [{ start: '14:00', capacity: 2 }],
+      period: 'afternoon',
+    });
+    const [patient] = await createPatients(db, 1);
+    const booked = await book(app, patient!, session.slotIds[1]!);
+    expect(booked.status).toBe(201);
+    const suspend = async (sessionId: number) =>
+      app.request('POST', `/api/v1/doctor/sessions/${sessionId}/suspend`, { token: await tokenFor(app, own.doctorUserId, 'doctor'), body: { reason: '临时停诊' } });
+    const start = shanghaiToInstant(date, '08:00');
+    try {
+      app.clock.freeze(start);
+      const started = await suspend(session.sessionId);
+      expect([started.status, started.body.error?.code]).toEqual([409, 'SESSION_STARTED']);
+      app.clock.freeze(new Date(start.getTime() + 3 * 3_600_000));
+      expect((await suspend(session.sessionId)).body.error?.code).toBe('SESSION_STARTED');
+      const row = await db.selectFrom('clinic_session').select('status').where('id', '=', session.sessionId).executeTakeFirstOrThrow();
+      expect(row.status).toBe('open');
+      const appointment = await db.selectFrom('appointment').select('status').where('id', '=', booked.body.id).executeTakeFirstOrThrow();
+      expect(appointment.status).toBe('booked');
+      app.clock.set(new Date());
+      expect((await suspend(yesterday.sessionId)).body.error?.code).toBe('SESSION_STARTED');
+      // A second before the first slot starts it may still be suspended.
+      app.clock.freeze(new Date(start.getTime() - 1000));
+      const inTime = await suspend(session.sessionId);
+      expect([inTime.status, inTime.body.cancelledAppointments]).toEqual([200, 1]);
+    } finally {
+      app.clock.set(new Date());
+    }
+    expect(await capacityViolations(db)).toEqual([]);
+  });
+});
+
 describe('admin booking rules', () => {
   it('reads defaults, sets global rules and a department override that wins column by column, audited', async () => {
     const admin = await tokenFor(app, 1, 'admin');

@@ -21,6 +21,7 @@ import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { recordRefunds, settleRefunds } from '../payment/refunds.js';
+import { shanghaiToInstant } from '../time/shanghai.js';
 import { cancellableStatuses } from './appointment-view.js';
 import { forgetFullSlots } from './full-slots.js';
 
@@ -37,7 +38,8 @@ const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上'
 /**
  * Suspends `sessionId` and cancels every active appointment that has not started (pending
  * payment or booked), returning each place and refunding each payment. A doctor may suspend
- * only their own sessions.
+ * only their own sessions, and nobody a session whose first slot has started (Shanghai time):
+ * SESSION_STARTED.
  */
 export async function suspendSession(
   deps: AppDeps,
@@ -51,13 +53,25 @@ export async function suspendSession(
   const session = await db
     .selectFrom('clinic_session as cs')
     .innerJoin('doctor as d', 'd.id', 'cs.doctor_id')
-    .select(['cs.id', 'cs.status', 'cs.session_date', 'cs.period', 'd.user_id as doctor_user_id', 'd.name as doctor_name'])
+    .select((eb) => [
+      'cs.id',
+      'cs.status',
+      'cs.session_date',
+      'cs.period',
+      'cs.start_time',
+      'd.user_id as doctor_user_id',
+      'd.name as doctor_name',
+      eb.selectFrom('slot').select((sb) => sb.fn.min('slot.start_time').as('first')).whereRef('slot.session_id', '=', 'cs.id').as('first_slot_start'),
+    ])
     .where('cs.id', '=', sessionId)
     .executeTakeFirst();
   if (!session) throw new AppError('SESSION_NOT_FOUND');
   if (actor.role === 'doctor' && session.doctor_user_id !== actor.userId) throw new AppError('FORBIDDEN');
   if (actor.role === 'patient') throw new AppError('FORBIDDEN');
   if (session.status === 'suspended') throw new AppError('SESSION_ALREADY_SUSPENDED');
+  // Once its first slot has started, patients may already have been seen: 停诊 is for sessions
+  // that have not begun (the visit states that would tell who was seen do not exist yet).
+  if (now >= shanghaiToInstant(session.session_date, session.first_slot_start ?? session.start_time)) throw new AppError('SESSION_STARTED');
   const cancelledBy = actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const);
 
   const outcome = await inTransaction(db, async (trx) => {
