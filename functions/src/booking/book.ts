@@ -268,15 +268,15 @@ interface ProfileLoad {
  * is deleted.
  */
 async function lockProfile(trx: Trx, request: BookingRequest, accountId: number) {
-  const result = await run<{ id: number; real_name: string }>(
-    trx,
-    `SELECT id, real_name FROM patient_profile
-      WHERE id = ? AND account_id = ? AND deleted_at IS NULL
-        FOR UPDATE`,
-    [request.profileId, accountId],
-  );
+  const result = await run<{ id: number; real_name: string }>(trx, LOCK_PROFILE_SQL, [request.profileId, accountId]);
   return result.rows[0];
 }
+
+/** Parameters: profile id, account id. Exported, as the other statements of the transaction, for bench/. */
+export const LOCK_PROFILE_SQL = `
+  SELECT id, real_name FROM patient_profile
+   WHERE id = ? AND account_id = ? AND deleted_at IS NULL
+     FOR UPDATE`;
 
 /**
  * After `lockProfile`: the profile's active appointments on the session's date, the
@@ -289,17 +289,21 @@ async function lockProfile(trx: Trx, request: BookingRequest, accountId: number)
 async function recount(trx: Trx, request: BookingRequest, accountId: number, facts: SlotFacts) {
   const result = await run<{ day: number; department: number | null; same_session: number | null; replay_id: number | null; banned_until: Date | null }>(
     trx,
-    `SELECT COUNT(*) AS day, SUM(department_id = ?) AS department, SUM(session_id = ?) AS same_session,
-            (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id,
-            (SELECT u.banned_until FROM user_account u WHERE u.id = ?) AS banned_until
-       FROM appointment
-      WHERE profile_id = ? AND session_date = ? AND holds_place = 1`,
+    RECOUNT_SQL,
     [facts.department_id, facts.session_id, accountId, request.idempotencyKey, accountId, request.profileId, facts.session_date],
   );
   const row = result.rows[0]!;
   const load: ProfileLoad = { day: Number(row.day), department: Number(row.department ?? 0), sameSession: Number(row.same_session ?? 0) };
   return { load, replayId: row.replay_id, bannedUntil: row.banned_until };
 }
+
+/** Parameters: department id, session id, account id, Idempotency-Key, account id, profile id, session date. */
+export const RECOUNT_SQL = `
+  SELECT COUNT(*) AS day, SUM(department_id = ?) AS department, SUM(session_id = ?) AS same_session,
+         (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id,
+         (SELECT u.banned_until FROM user_account u WHERE u.id = ?) AS banned_until
+    FROM appointment
+   WHERE profile_id = ? AND session_date = ? AND holds_place = 1`;
 
 function enforceLimits(load: ProfileLoad, rules: BookingRules): void {
   if (load.sameSession > 0) throw new AppError('ALREADY_BOOKED');
@@ -352,7 +356,7 @@ async function freeQueueNumber(trx: Trx, sessionId: number, seqStart: number, se
  * deactivation that committed while we waited for the slot row (after the gate had read them).
  * Parameters: now, slot id, now, now.
  */
-const TAKE_PLACE_SQL = `
+export const TAKE_PLACE_SQL = `
   UPDATE slot
      SET remaining = remaining - 1,
          next_seq = LAST_INSERT_ID(MOD(next_seq, seq_count) + 1),
