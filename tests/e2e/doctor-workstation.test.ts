@@ -63,8 +63,14 @@ beforeAll(async () => {
       { start: '18:30', capacity: 2, seqCount: 4 },
     ],
   });
-  // A week later: released at 07:30 today (7 days ahead), so its fee may still change.
-  nextWeek = await createSession(app.database.db, doctor, { date: addDays(date, 7), period: 'evening', feeFen: 2000, slots: [{ start: '18:00', capacity: 5 }] });
+  // A week later, released tomorrow (ahead of the browser's clock too), so its fee may still change.
+  nextWeek = await createSession(app.database.db, doctor, {
+    date: addDays(date, 7),
+    period: 'evening',
+    feeFen: 2000,
+    releaseAt: shanghaiToInstant(addDays(date, 1), '07:30'),
+    slots: [{ start: '18:00', capacity: 5 }],
+  });
   // Patients book through the API: two places at 18:00, one at 18:30.
   const patients = await createPatients(app.database.db, 3);
   for (const [i, slotId] of [today.slotIds[0]!, today.slotIds[0]!, today.slotIds[1]!].entries()) {
@@ -160,7 +166,7 @@ describe('doctor workstation H5 at 375 px', () => {
     expect(await textOf(card(today.date))).toContain('挂号费不可再改');
     await button('下一周').click();
     await card(nextWeek.date).waitFor(WAIT);
-    expect(await textOf(card(nextWeek.date))).toContain(`${dateLabel(today.date).split(' ')[0]} 07:30 放号`);
+    expect(await textOf(card(nextWeek.date))).toContain(`${dateLabel(addDays(today.date, 1)).split(' ')[0]} 07:30 放号`);
     await card(nextWeek.date).getByText('修改挂号费').click();
     await page.locator('.editor:visible input').fill('25.5');
     await button('保存').click();
@@ -181,12 +187,25 @@ describe('doctor workstation H5 at 375 px', () => {
     await snap('schedule-templates');
   });
 
-  it('shows name, department and title in 我的, and signs out', async () => {
+  it('shows name, department and title in 我的, changes the password, and signs out', async () => {
     await page.locator('.weui-tabbar__item:visible', { hasText: '我的' }).last().click();
     await expect.poll(() => textOf(page.locator('.me-name:visible')), WAIT).toBe(doctor.name);
     await expect.poll(() => textOf(page.locator('.nut-cell:visible', { hasText: '科室' })), WAIT).toContain(doctor.department);
     expect(await textOf(page.locator('.nut-cell:visible', { hasText: '职称' }))).toContain(doctor.title);
     await snap('me');
+    // A password change: refused while the repeat differs, then done; the new password signs in.
+    await page.locator('.nut-cell:visible', { hasText: '修改密码' }).click();
+    await page.getByPlaceholder('请输入原密码').fill(DEMO_ACCOUNTS.doctor.password);
+    await page.getByPlaceholder('8–64 位，须含字母和数字').fill('Clinic2027');
+    await page.getByPlaceholder('再次输入新密码').fill('Clinic2028');
+    await button('确认修改').click();
+    await seen('两次输入的新密码不一致').waitFor();
+    await snap('password-mismatch');
+    await page.getByPlaceholder('再次输入新密码').fill('Clinic2027');
+    await button('确认修改').click();
+    await page.locator('.me-name:visible').waitFor(WAIT);
+    const relogin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.doctor.phone, password: 'Clinic2027' } });
+    expect(relogin.status).toBe(200);
     await button('退出登录').click();
     await page.getByText('退出', { exact: true }).filter({ visible: true }).click();
     await seen('请先登录').waitFor();
