@@ -3,8 +3,8 @@
  * Chromium at 375 px, against the real API on a fresh database with the demo hospital: a
  * patient's login refused, the demo doctor signs in, sees today's and the week's sessions with
  * the places patients booked through the API, changes a slot's capacity (and is refused below
- * what is booked), changes the fee of a session not yet released, reads the weekly templates
- * and their profile, and signs out. Screenshots: test-artifacts/e2e/doctor-*.png.
+ * what is booked), changes the fee of a session not yet released, lists, adds and deletes
+ * weekly templates, reads their profile, changes the password and signs out. Screenshots: test-artifacts/e2e/doctor-*.png.
  */
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -185,6 +185,31 @@ describe('doctor workstation H5 at 375 px', () => {
       expect(row).toMatch(/^每周[一二三四五六日] (上午|下午|晚间)\s+启用\s+\d{2}:\d{2}–\d{2}:\d{2} · 每 \d+ 分钟 \d+ 个号 · ¥\d+\.\d{2}$/);
     }
     await snap('schedule-templates');
+  });
+
+  it('adds a weekly template, refuses a bad one, and deletes it', async () => {
+    const before = await page.locator('.template-row:visible').count();
+    await button('新增出诊模板').click();
+    await page.locator('.template-form:visible .nut-radio', { hasText: '周日' }).click();
+    await page.getByPlaceholder('如 08:00').fill('18:00');
+    await page.getByPlaceholder('如 11:30').fill('17:00');
+    await page.getByPlaceholder('1–200').fill('4');
+    await page.getByPlaceholder('如 30.00').fill('20');
+    await button('保存模板').click();
+    await seen('结束时间须晚于开始时间').waitFor();
+    await page.getByPlaceholder('如 11:30').fill('20:00');
+    await snap('template-form');
+    await button('保存模板').click();
+    await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(before + 1);
+    const added = page.locator('.template-row:visible', { hasText: '每周日 晚间' });
+    expect(await textOf(added)).toContain('18:00–20:00 · 每 30 分钟 4 个号 · ¥20.00');
+    const row = await app.database.db.selectFrom('schedule_template').selectAll().where('doctor_id', '=', doctor.doctorId).where('weekday', '=', 7).executeTakeFirstOrThrow();
+    expect({ start: row.start_time, end: row.end_time, capacity: row.capacity_per_slot, fee: row.fee_fen }).toEqual({ start: '18:00:00', end: '20:00:00', capacity: 4, fee: 2000 });
+    await snap('template-added');
+    await added.getByText('删除').click();
+    await page.getByText('删除', { exact: true }).filter({ visible: true }).last().click();
+    await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(before);
+    expect(await app.database.db.selectFrom('schedule_template').select('id').where('id', '=', row.id).executeTakeFirst()).toBeUndefined();
   });
 
   it('shows name, department and title in 我的, changes the password, and signs out', async () => {

@@ -40,3 +40,15 @@ export async function fetchMyCard(): Promise<DoctorCard | null> {
   const doctorId = sessions[0]?.doctorId;
   return doctorId === undefined ? null : call<DoctorCard>('GET', `/doctors/${doctorId}`);
 }
+
+export type TemplateInput = Omit<ScheduleTemplate, 'id' | 'doctorId' | 'period'>;
+
+/** Adds (no id) or replaces a weekly template; answers the doctor's templates after the change. */
+export async function saveMyTemplate(input: TemplateInput, id?: number): Promise<ScheduleTemplate[]> {
+  const path = id === undefined ? '/doctor/templates' : `/doctor/templates/${id}`;
+  return (await call<{ items: ScheduleTemplate[] }>(id === undefined ? 'POST' : 'PUT', path, { body: input })).items;
+}
+
+export async function deleteMyTemplate(id: number): Promise<ScheduleTemplate[]> {
+  return (await call<{ items: ScheduleTemplate[] }>('DELETE', `/doctor/templates/${id}`)).items;
+}

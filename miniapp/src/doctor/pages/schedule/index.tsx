@@ -11,9 +11,19 @@ import { formatFen, PERIOD_LABELS } from '../../../utils/format';
 import { addDays, hhmm, inShanghai, shanghaiToday } from '../../../utils/time';
 import { DoctorLoginRequired } from '../../components/doctor-login-required';
 import { SessionCard } from '../../components/session-card';
-import { fetchMySessions, fetchMyTemplates, setSessionFee, setSlotCapacity, type ScheduleSession, type ScheduleSlot } from '../../services/schedule';
-
-const WEEKDAY_NAMES = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+import { TemplateForm, WEEKDAY_NAMES } from '../../components/template-form';
+import {
+  deleteMyTemplate,
+  fetchMySessions,
+  fetchMyTemplates,
+  saveMyTemplate,
+  setSessionFee,
+  setSlotCapacity,
+  type ScheduleSession,
+  type ScheduleSlot,
+  type ScheduleTemplate,
+  type TemplateInput,
+} from '../../services/schedule';
 
 /** The Monday of the week holding `date` (YYYY-MM-DD). */
 function mondayOf(date: string): string {
@@ -40,6 +50,7 @@ export default function Schedule() {
   const [monday, setMonday] = useState(() => mondayOf(shanghaiToday()));
   const [editing, setEditing] = useState<Editing>(null);
   const [saving, setSaving] = useState(false);
+  const [templateForm, setTemplateForm] = useState<ScheduleTemplate | 'new' | null>(null);
   const today = shanghaiToday();
   const week = useAsync(() => (session ? fetchMySessions(monday, addDays(monday, 6)) : Promise.resolve([])), [session?.account.id, monday], { reloadOnShow: true });
   const templates = useAsync(() => (session && tab === 'templates' ? fetchMyTemplates() : Promise.resolve([])), [session?.account.id, tab]);
@@ -65,6 +76,37 @@ export default function Schedule() {
       // The toast said why (below the booked count, above the slot's range…); the editor stays open.
     } finally {
       setSaving(false);
+    }
+  };
+
+  /** The server answers the whole list after a change: it replaces the one shown. */
+  const saveTemplate = async (input: TemplateInput) => {
+    setSaving(true);
+    try {
+      const items = await saveMyTemplate(input, templateForm === 'new' || templateForm === null ? undefined : templateForm.id);
+      templates.setState({ status: 'ready', data: items });
+      setTemplateForm(null);
+      void Taro.showToast({ title: '模板已保存', icon: 'success' });
+    } catch {
+      // The toast said why (overlapping another template, bad hours…); the form stays open.
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const removeTemplate = async (t: ScheduleTemplate) => {
+    const { confirm } = await Taro.showModal({
+      title: '删除出诊模板',
+      content: `删除“每${WEEKDAY_NAMES[t.weekday]} ${PERIOD_LABELS[t.period]}”？已生成的排班不受影响。`,
+      confirmText: '删除',
+      cancelText: '取消',
+    });
+    if (!confirm) return;
+    try {
+      templates.setState({ status: 'ready', data: await deleteMyTemplate(t.id) });
+      void Taro.showToast({ title: '已删除', icon: 'success' });
+    } catch {
+      // The toast said why.
     }
   };
 
@@ -149,25 +191,54 @@ export default function Schedule() {
           </AsyncView>
         </>
       ) : (
-        <AsyncView state={templates.state} onRetry={() => void templates.reload()} isEmpty={(items) => items.length === 0} emptyText="还没有出诊模板">
+        <AsyncView state={templates.state} onRetry={() => void templates.reload()}>
           {(items) => (
-            <View className="section">
-              <View className="section-title">每周出诊模板</View>
-              {items.map((t) => (
-                <View key={t.id} className={`template-row${t.active ? '' : ' inactive'}`}>
-                  <View className="row">
-                    <View className="strong">
-                      每{WEEKDAY_NAMES[t.weekday]} {PERIOD_LABELS[t.period]}
-                    </View>
-                    <View className={t.active ? 'success' : 'muted'}>{t.active ? '启用' : '停用'}</View>
-                  </View>
-                  <View className="muted">
-                    {hhmm(t.startTime)}–{hhmm(t.endTime)} · 每 {t.slotMinutes} 分钟 {t.capacityPerSlot} 个号 · {formatFen(t.feeFen)}
-                  </View>
+            <>
+              {templateForm !== null ? (
+                <TemplateForm
+                  key={templateForm === 'new' ? 'new' : templateForm.id}
+                  template={templateForm === 'new' ? undefined : templateForm}
+                  saving={saving}
+                  onSave={(input) => void saveTemplate(input)}
+                  onCancel={() => setTemplateForm(null)}
+                />
+              ) : (
+                <View className="actions">
+                  <Button type="primary" block onClick={() => setTemplateForm('new')}>
+                    新增出诊模板
+                  </Button>
                 </View>
-              ))}
-              <View className="muted doctor-hint">系统按模板每日生成后续排班；模板调整请联系医务科管理员。</View>
-            </View>
+              )}
+              {items.length === 0 ? (
+                <View className="muted doctor-hint">还没有出诊模板：新增后，系统每日按模板生成后续排班。</View>
+              ) : (
+                <View className="section">
+                  <View className="section-title">每周出诊模板</View>
+                  {items.map((t) => (
+                    <View key={t.id} className={`template-row${t.active ? '' : ' inactive'}`}>
+                      <View className="row">
+                        <View className="strong">
+                          每{WEEKDAY_NAMES[t.weekday]} {PERIOD_LABELS[t.period]}
+                        </View>
+                        <View className={t.active ? 'success' : 'muted'}>{t.active ? '启用' : '停用'}</View>
+                      </View>
+                      <View className="muted">
+                        {hhmm(t.startTime)}–{hhmm(t.endTime)} · 每 {t.slotMinutes} 分钟 {t.capacityPerSlot} 个号 · {formatFen(t.feeFen)}
+                      </View>
+                      <View className="template-links">
+                        <View className="link" onClick={() => setTemplateForm(t)}>
+                          修改
+                        </View>
+                        <View className="link danger" onClick={() => void removeTemplate(t)}>
+                          删除
+                        </View>
+                      </View>
+                    </View>
+                  ))}
+                  <View className="muted doctor-hint">模板的修改用于此后生成的排班；已生成的排班不变。</View>
+                </View>
+              )}
+            </>
           )}
         </AsyncView>
       )}
