@@ -182,7 +182,7 @@ describe('doctor workstation H5 at 375 px', () => {
     await page.locator('.nut-tabs-titles-item:visible', { hasText: '出诊模板' }).click();
     await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(templates.length);
     for (const row of await page.locator('.template-row:visible').allInnerTexts()) {
-      expect(row).toMatch(/^每周[一二三四五六日] (上午|下午|晚间)\s+启用\s+\d{2}:\d{2}–\d{2}:\d{2} · 每 \d+ 分钟 \d+ 个号 · ¥\d+\.\d{2}$/);
+      expect(row).toMatch(/^每周[一二三四五六日] (上午|下午|晚间)\s+启用\s+\d{2}:\d{2}–\d{2}:\d{2} · 每 \d+ 分钟 \d+ 个号 · ¥\d+\.\d{2}\s+修改\s+删除$/);
     }
     await snap('schedule-templates');
   });
