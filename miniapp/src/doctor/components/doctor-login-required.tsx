@@ -7,7 +7,7 @@ import { Button, Empty } from '../../components/nutui';
 export function DoctorLoginRequired() {
   return (
     <View className="state state-login">
-      <Empty status="empty" imageSize={72} image={<EmptyMark />} title="请先登录" description="医生账号由医院管理员开通，请使用手机号和密码登录">
+      <Empty status="empty" imageSize={72} image={<EmptyMark />} title="请先登录" description="医生账号由医院管理员开通">
         <Button type="primary" onClick={() => void Taro.navigateTo({ url: '/pages/login/index' })}>
           登录
         </Button>
