@@ -249,8 +249,11 @@ export function createPlanetScaleShim(databaseUrl: string, options: PlanetScaleS
 
   function vitessError(error: unknown): { code: string; message: string } {
     const e = error as { errno?: number; sqlState?: string; sqlMessage?: string; message?: string };
-    const code = e.errno ? vitessErrorCode(e.errno) : 'UNAVAILABLE';
-    const desc = e.errno ? `${e.sqlMessage} (errno ${e.errno}) (sqlstate ${e.sqlState})` : String(e.message);
+    // A MySQL error has a positive errno; a dead or refused connection (mysql2 gives system
+    // errors a negative errno, protocol errors none) is vttablet's Unavailable, as in production.
+    const mysqlError = typeof e.errno === 'number' && e.errno > 0;
+    const code = mysqlError ? vitessErrorCode(e.errno) : 'UNAVAILABLE';
+    const desc = mysqlError ? `${e.sqlMessage} (errno ${e.errno}) (sqlstate ${e.sqlState})` : String(e.message);
     return {
       code,
       message: `target: ${database}.-.primary: vttablet: rpc error: code = ${grpcCodeName(code)} desc = ${desc} (CallerID: ${credentials.username})`,
