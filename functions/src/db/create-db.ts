@@ -5,7 +5,7 @@
  * Both return values of the same JavaScript types (see `castPlanetScaleValue` and the mysql2
  * options below), so domain code never knows which driver it runs on.
  */
-import { Kysely, MysqlDialect } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { PlanetScaleDialect } from 'kysely-planetscale';
 import { createPool, type Pool } from 'mysql2';
 import type { DatabaseConfig } from '../config.js';
@@ -13,6 +13,15 @@ import { castPlanetScaleValue } from './planetscale-cast.js';
 import type { DB } from './schema.js';
 
 export type Db = Kysely<DB>;
+
+/**
+ * The longest a statement waits for a row lock (mysql2 connections; MySQL's default is 50 s).
+ * The API function ends after 10 s (serverless.yml); a booking may queue on two row locks in
+ * turn, so a wait must end well inside that for the request to answer 503 DATABASE_BUSY
+ * itself rather than be killed by Lambda. inTransaction does not retry a lock-wait timeout:
+ * the wait already spent the request's budget.
+ */
+export const LOCK_WAIT_TIMEOUT_SECONDS = 3;
 
 export function createDb(config: DatabaseConfig): Db {
   if (config.kind === 'planetscale') {
@@ -26,7 +35,15 @@ export function createDb(config: DatabaseConfig): Db {
       }),
     });
   }
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool: createMysqlPool(config.url, config.poolSize) }) });
+  return new Kysely<DB>({
+    dialect: new MysqlDialect({
+      pool: createMysqlPool(config.url, config.poolSize),
+      // Once per new connection, before its first statement.
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw(`SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_TIMEOUT_SECONDS}`));
+      },
+    }),
+  });
 }
 
 /** A mysql2 pool configured to return the same value types as our PlanetScale cast. */

@@ -9,11 +9,11 @@
  * | what happened                                    | mysql2                                     | PlanetScale (@planetscale/database)            | answer |
  * | ------------------------------------------------ | ------------------------------------------ | ---------------------------------------------- | ------ |
  * | deadlock (1213)                                  | errno 1213                                 | `(errno 1213)`, code ABORTED                   | retried by inTransaction, then 503 DATABASE_BUSY |
- * | lock-wait timeout (1205)                         | errno 1205                                 | `(errno 1205)`, code DEADLINE_EXCEEDED         | 503 DATABASE_BUSY |
+ * | lock-wait timeout (1205), after LOCK_WAIT_TIMEOUT_SECONDS (create-db.ts) | errno 1205            | `(errno 1205)`, code DEADLINE_EXCEEDED         | 503 DATABASE_BUSY (not retried) |
  * | refused, reset, lost, timed out; any fatal error | `fatal: true` (ECONNREFUSED, ECONNRESET, PROTOCOL_CONNECTION_LOST, "Can't add new command when connection is in closed state" — what Kysely's ROLLBACK throws on a dead connection, hiding the original) | fetch rejects (`TypeError: fetch failed`, abort, timeout); HTTP 5xx | 503 SERVICE_UNAVAILABLE |
  * | server shutting down, connection killed, gone    | errno 1053, 1927, 2002, 2003, 2006, 2013   | the same errnos; code UNAVAILABLE              | 503 SERVICE_UNAVAILABLE |
  * | too many connections                             | errno 1040                                 | code RESOURCE_EXHAUSTED (Vitess transaction pool full: "transaction pool connection limit exceeded") | 503 DATABASE_BUSY |
- * | transaction ended by the server                  | —                                          | code ABORTED without 1213: Vitess's transaction killer ("transaction … ended at … (exceeded timeout: 20s)", "… for tx killer rollback"); code CANCELED / DEADLINE_EXCEEDED without 1205: query timed out | 503 DATABASE_BUSY |
+ * | transaction ended by the server                  | —                                          | code ABORTED without 1213: Vitess's transaction killer ("transaction … ended at … (exceeded timeout: 20s)", "… for tx killer rollback"); code CANCELED / DEADLINE_EXCEEDED: a query past its timeout | 503 DATABASE_BUSY |
  */
 import { AppError } from '../errors.js';
 
@@ -42,10 +42,13 @@ export function isDuplicateKey(error: unknown, keyName?: string): boolean {
   return message.includes(`'${keyName}'`) || message.includes(`.${keyName}'`);
 }
 
-/** Deadlock or lock-wait timeout: the transaction was rolled back and may be retried. */
+/**
+ * A deadlock: the database rolled the transaction back at once, and running it again will
+ * usually succeed. A lock-wait timeout is not retried: the wait has already spent seconds of
+ * the request's budget (create-db.ts, LOCK_WAIT_TIMEOUT_SECONDS); it is answered DATABASE_BUSY.
+ */
 export function isRetryableTransactionError(error: unknown): boolean {
-  const errno = mysqlErrno(error);
-  return errno === ER_LOCK_DEADLOCK || errno === ER_LOCK_WAIT_TIMEOUT;
+  return mysqlErrno(error) === ER_LOCK_DEADLOCK;
 }
 
 /** Retry-After for a database that cannot be reached: the pool reconnects on the next request. */
@@ -93,6 +96,11 @@ function shape(error: unknown): DriverErrorShape | undefined {
   return typeof error === 'object' && error !== null ? (error as DriverErrorShape) : undefined;
 }
 
+/** A statement waited LOCK_WAIT_TIMEOUT_SECONDS for a row lock and gave up. */
+export function isLockWaitTimeout(error: unknown): boolean {
+  return mysqlErrno(error) === ER_LOCK_WAIT_TIMEOUT;
+}
+
 /** The vtrpc code of a PlanetScale `DatabaseError` (e.g. 'UNAVAILABLE'), if any. */
 function vitessCode(error: DriverErrorShape): string | undefined {
   if (error.name !== 'DatabaseError' && error.name !== 'UnknownError') return undefined;
@@ -126,10 +134,10 @@ export function isDatabaseBusy(error: unknown): boolean {
   const errno = mysqlErrno(error);
   if (errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_DEADLOCK || errno === ER_CON_COUNT_ERROR) return true;
   const code = vitessCode(e);
-  if (code === 'RESOURCE_EXHAUSTED') return true;
-  // Without a MySQL errno these are Vitess's own: the transaction killer (ABORTED), a query
-  // past its timeout (DEADLINE_EXCEEDED, CANCELED).
-  if (errno === undefined && (code === 'ABORTED' || code === 'DEADLINE_EXCEEDED' || code === 'CANCELED')) return true;
+  // Vitess's own limits: the transaction pool full, a query past its timeout (its message may
+  // carry errno 2013 from the killed query), the transaction killer (ABORTED without 1213).
+  if (code === 'RESOURCE_EXHAUSTED' || code === 'DEADLINE_EXCEEDED' || code === 'CANCELED') return true;
+  if (code === 'ABORTED') return true;
   return false;
 }
 
@@ -139,7 +147,8 @@ export function isDatabaseBusy(error: unknown): boolean {
  * run out of retries.
  */
 export function databaseUnavailable(error: unknown): AppError | undefined {
-  if (isConnectionFailure(error)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
+  // Busy first: a Vitess timeout can carry the errno of the query it killed (2013, "lost").
   if (isDatabaseBusy(error)) return new AppError('DATABASE_BUSY', undefined, undefined, BUSY_RETRY_AFTER_SECONDS);
+  if (isConnectionFailure(error)) return new AppError('SERVICE_UNAVAILABLE', undefined, undefined, UNAVAILABLE_RETRY_AFTER_SECONDS);
   return undefined;
 }

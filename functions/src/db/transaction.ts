@@ -1,15 +1,16 @@
 import type { Transaction } from 'kysely';
 import { AppError } from '../errors.js';
 import type { Db } from './create-db.js';
-import { databaseUnavailable, isRetryableTransactionError, UNAVAILABLE_RETRY_AFTER_SECONDS } from './driver-errors.js';
+import { BUSY_RETRY_AFTER_SECONDS, databaseUnavailable, isLockWaitTimeout, isRetryableTransactionError, UNAVAILABLE_RETRY_AFTER_SECONDS } from './driver-errors.js';
 import type { DB } from './schema.js';
 
 export type Trx = Transaction<DB>;
 
 /**
  * Runs `work` in a transaction, retrying a bounded number of times when the database rolled it
- * back for a deadlock or lock-wait timeout; after that answers 503 DATABASE_BUSY with
- * Retry-After rather than an internal error.
+ * back for a deadlock; after that answers 503 DATABASE_BUSY with Retry-After rather than an
+ * internal error. A lock-wait timeout is DATABASE_BUSY at once: the wait already took
+ * LOCK_WAIT_TIMEOUT_SECONDS of the request's budget, and a second wait could outlast Lambda.
  *
  * What it throws is the cause, never the ROLLBACK's own failure: Kysely rolls back when the
  * work or the COMMIT throws, and on a dead connection that ROLLBACK throws too ("Can't add new
@@ -37,8 +38,9 @@ export async function inTransaction<T>(db: Db, work: (trx: Trx) => Promise<T>, a
     } catch (thrown) {
       if (workDone) throw commitFailed(thrown);
       const error = workFailed ? workFailed.error : thrown;
+      if (isLockWaitTimeout(error)) throw new AppError('DATABASE_BUSY', undefined, undefined, BUSY_RETRY_AFTER_SECONDS);
       if (!isRetryableTransactionError(error)) throw error;
-      if (attempt >= attempts) throw new AppError('DATABASE_BUSY', undefined, undefined, 1);
+      if (attempt >= attempts) throw new AppError('DATABASE_BUSY', undefined, undefined, BUSY_RETRY_AFTER_SECONDS);
       // Jittered back-off so the losers of a deadlock do not collide again in lockstep.
       await new Promise((r) => setTimeout(r, 5 * attempt + Math.random() * 20 * attempt));
     }
