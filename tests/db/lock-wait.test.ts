@@ -10,9 +10,11 @@ import { randomUUID } from 'node:crypto';
 import { DatabaseError } from '@planetscale/database';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDb, LOCK_WAIT_TIMEOUT_SECONDS } from '../../functions/src/db/create-db.js';
+import { createDb, LOCK_WAIT_TIMEOUT_SECONDS, PLANETSCALE_QUERY_TIMEOUT_MS } from '../../functions/src/db/create-db.js';
 import { databaseUnavailable, isRetryableTransactionError } from '../../functions/src/db/driver-errors.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { createDatabase } from '../support/database.js';
+import { driverConfig, drivers } from '../support/drivers.js';
 import { book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay } from '../support/scenario.js';
 
 const serverlessYml = await readFile(new URL('../../serverless.yml', import.meta.url), 'utf8');
@@ -43,8 +45,50 @@ describe('lock waits on mysql2', () => {
       await db.destroy();
     }
   });
+});
 
-  it('a booking queued behind a held slot lock answers 503 DATABASE_BUSY with Retry-After, and books nothing', { timeout: 30_000 }, async () => {
+describe('statement timeouts on PlanetScale', () => {
+  it('every statement carries the Vitess QUERY_TIMEOUT_MS directive after its verb; dates travel as before', async () => {
+    expect(PLANETSCALE_QUERY_TIMEOUT_MS).toBeLessThan(10_000 / 2);
+    const database = await createDatabase('lw');
+    const { config, closeDriver } = driverConfig('planetscale', database.url);
+    const sent: string[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      sent.push(String(JSON.parse(String(init?.body ?? '{}')).query ?? ''));
+      return (config.kind === 'planetscale' ? config.fetch! : fetch)(input, init);
+    };
+    const db = createDb(config.kind === 'planetscale' ? { ...config, fetch: recording } : config);
+    try {
+      await sql`CREATE TABLE t (id INT PRIMARY KEY, at DATETIME(3) NOT NULL)`.execute(db);
+      const at = new Date('2026-11-28T23:59:58.123Z');
+      await db.transaction().execute(async (trx) => {
+        await sql`INSERT INTO t (id, at) VALUES (${1}, ${at})`.execute(trx);
+        await sql`UPDATE t SET at = ${at} WHERE id = ${1}`.execute(trx);
+      });
+      const { rows } = await sql<{ at: Date }>`SELECT at FROM t WHERE at = ${at}`.execute(db);
+      expect(rows.map((r) => r.at.toISOString())).toEqual([at.toISOString()]);
+      await sql`DELETE FROM t WHERE id = ${1}`.execute(db);
+    } finally {
+      await db.destroy();
+      await closeDriver();
+      await database.drop();
+    }
+    const directive = `/*vt+ QUERY_TIMEOUT_MS=${PLANETSCALE_QUERY_TIMEOUT_MS} */`;
+    const dml = sent.filter((q) => /^\s*(select|insert|update|delete)\b/i.test(q));
+    expect(dml).toHaveLength(4);
+    for (const query of dml) expect(query).toMatch(new RegExp(`^\\s*(select|insert|update|delete) ${directive.replace(/[*+/]/g, '\\$&')} `, 'i'));
+    expect(sent.filter((q) => /^(BEGIN|COMMIT)$/.test(q))).toEqual(['BEGIN', 'COMMIT']);
+  });
+});
+
+describe.each(drivers)('a booking queued behind a held slot lock on %s', (driver) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({}, undefined, { driver });
+  });
+  afterAll(() => app.close());
+
+  it('answers 503 DATABASE_BUSY with Retry-After, and books nothing', { timeout: 30_000 }, async () => {
     const db = app.database.db;
     const session = await createSession(db, await createDoctor(db), { date: shanghaiDay(app.clock.now(), 3), slots: [{ start: '08:00', capacity: 5 }] });
     const slotId = session.slotIds[0]!;

@@ -91,7 +91,7 @@ describe.each(drivers)('a database outage on %s', (driver) => {
   it('a connection lost inside the booking transaction (ROLLBACK on a dead connection) answers 503 and writes nothing', async () => {
     const p = patient();
     const key = randomUUID();
-    const cut = proxy.cutOn('INSERT INTO appointment', 'before');
+    const cut = proxy.cutOn('INTO appointment (', 'before');
     const res = await book(app, p, slotId, { key });
     await cut;
     expectUnavailable(res);

@@ -5,9 +5,10 @@
  * against expiry (payment/pay.ts) is audited like every other refund.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { releasePlace } from '../../functions/src/booking/release-place.js';
+import { expireHold } from '../../functions/src/booking/expire.js';
+import { AppError } from '../../functions/src/errors.js';
+import { payAppointment } from '../../functions/src/payment/pay.js';
 import { retryUnconfirmedRefunds, REFUND_RETRY_LEASE_MS } from '../../functions/src/payment/refund-retry.js';
 import { refundNumber, simulatedPaymentProvider, type PaymentProvider } from '../../functions/src/payment/provider.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -133,25 +134,21 @@ describe('a charge that lost its race against expiry', () => {
     expect(booked.status).toBe(201);
     const appointmentId = booked.body.id as number;
 
-    // Hold the appointment row; pay charges, then queues its UPDATE behind the lock; meanwhile
-    // the hold expires (as the expiry job would) and commits first.
-    let paying!: Promise<{ status: number; body: any }>;
-    await db.transaction().execute(async (trx) => {
-      await trx.selectFrom('appointment').select('id').where('id', '=', appointmentId).forUpdate().execute();
-      paying = appointmentAction(app, patient!, appointmentId, 'pay');
-      for (let waited = 0; ; waited++) {
-        const { rows } = await sql<{ n: number }>`
-          SELECT COUNT(*) AS n FROM information_schema.innodb_trx t JOIN information_schema.processlist p ON p.id = t.trx_mysql_thread_id
-           WHERE t.trx_state = 'LOCK WAIT' AND p.db = DATABASE()`.execute(db);
-        if (Number(rows[0]!.n) > 0) break;
-        if (waited > 200) throw new Error('pay never queued behind the lock');
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      await releasePlace(trx, { appointmentId, slotId: session.slotIds[0]!, from: ['pending_payment'], set: { status: 'expired', expired_at: new Date() }, now: new Date() });
-    });
-    const paid = await paying;
-    expect(paid.status).toBe(409);
-    expect(paid.body.error.code).toBe('HOLD_EXPIRED');
+    // The provider's charge takes long enough for the hold to run out and be expired (as the
+    // expiry job does) before pay's own UPDATE: the charge went through, the booking did not.
+    const racing: PaymentProvider = {
+      name: 'simulated',
+      async charge(request) {
+        const expiredAt = new Date(booked.body.holdExpiresAt as string);
+        await expireHold(db, { id: appointmentId, slotId: session.slotIds[0]!, orderNo: booked.body.orderNo }, expiredAt);
+        return simulatedPaymentProvider.charge(request);
+      },
+      refund: (request) => simulatedPaymentProvider.refund(request),
+    };
+    const meta = { requestId: 'test-lost-race', ip: '127.0.0.1', userAgent: undefined };
+    const paid = await payAppointment(app.deps, { userId: patient!.userId, role: 'patient' }, appointmentId, meta, racing).catch((e: unknown) => e);
+    expect(paid).toBeInstanceOf(AppError);
+    expect(paid).toMatchObject({ code: 'HOLD_EXPIRED' });
 
     const payment = await db.selectFrom('payment').selectAll().where('appointment_id', '=', appointmentId).executeTakeFirstOrThrow();
     expect(payment).toMatchObject({ status: 'refunded', amount_fen: 3000, refund_amount_fen: 3000 });

@@ -5,6 +5,7 @@
  * Both return values of the same JavaScript types (see `castPlanetScaleValue` and the mysql2
  * options below), so domain code never knows which driver it runs on.
  */
+import { format } from '@planetscale/database';
 import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { PlanetScaleDialect } from 'kysely-planetscale';
 import { createPool, type Pool } from 'mysql2';
@@ -23,6 +24,32 @@ export type Db = Kysely<DB>;
  */
 export const LOCK_WAIT_TIMEOUT_SECONDS = 3;
 
+/**
+ * PlanetScale cannot take that setting: its HTTP driver has no connection to set it on (every
+ * statement outside a transaction starts a fresh session, and a `SET` inside one would make
+ * vtgate reserve a dedicated MySQL connection for it), and its own limit, the transaction
+ * killer, ends a transaction only after 20 s. Instead each statement carries Vitess's
+ * QUERY_TIMEOUT_MS directive: vtgate cancels a statement still running (or waiting for a lock)
+ * after this long, which driver-errors.ts answers as 503 DATABASE_BUSY.
+ */
+export const PLANETSCALE_QUERY_TIMEOUT_MS = 4000;
+
+const DIRECTIVE_AFTER_VERB = /^(\s*(?:select|insert|update|delete|replace))\b/i;
+
+/** A statement with Vitess's timeout directive, which vtgate reads only right after the verb. */
+export function withQueryTimeout(query: string): string {
+  return query.replace(DIRECTIVE_AFTER_VERB, `$1 /*vt+ QUERY_TIMEOUT_MS=${PLANETSCALE_QUERY_TIMEOUT_MS} */`);
+}
+
+/**
+ * The driver's own formatter, plus the directive. Given a `format`, kysely-planetscale passes
+ * Dates through untouched, so they are written here as it writes them (UTC, no 'T' or 'Z').
+ */
+function formatWithTimeout(query: string, values: unknown): string {
+  const dated = Array.isArray(values) ? values.map((v) => (v instanceof Date ? v.toISOString().replace(/[TZ]/g, ' ').trim() : v)) : values;
+  return withQueryTimeout(format(query, dated as never));
+}
+
 export function createDb(config: DatabaseConfig): Db {
   if (config.kind === 'planetscale') {
     return new Kysely<DB>({
@@ -31,6 +58,7 @@ export function createDb(config: DatabaseConfig): Db {
         username: config.username,
         password: config.password,
         cast: castPlanetScaleValue,
+        format: formatWithTimeout,
         ...(config.fetch ? { fetch: config.fetch } : {}),
       }),
     });

@@ -15,9 +15,16 @@ import type { Principal, RequestMeta } from '../http/route.js';
 import { findOwnAppointment, type AppointmentView } from '../booking/appointment-view.js';
 import { expireHold } from '../booking/expire.js';
 import { TransitionLost } from '../booking/release-place.js';
-import { paymentProvider, refundNumber } from './provider.js';
+import { paymentProvider, refundNumber, type PaymentProvider } from './provider.js';
 
-export async function payAppointment(deps: AppDeps, principal: Principal, appointmentId: number, meta: RequestMeta): Promise<AppointmentView> {
+/** `provider` is for tests; the route uses the configured one. */
+export async function payAppointment(
+  deps: AppDeps,
+  principal: Principal,
+  appointmentId: number,
+  meta: RequestMeta,
+  provider: PaymentProvider = paymentProvider(),
+): Promise<AppointmentView> {
   const { db } = deps;
   const now = deps.clock.now();
   const row = await db
@@ -37,7 +44,6 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
     throw new AppError('HOLD_EXPIRED');
   }
 
-  const provider = paymentProvider();
   let providerTxnId: string;
   try {
     ({ providerTxnId } = await provider.charge({ orderNo: row.order_no, amountFen: row.fee_fen }));
@@ -83,7 +89,7 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
     });
   } catch (error) {
     if (!(error instanceof TransitionLost)) throw error;
-    return afterLostPayment(deps, principal, meta, row, providerTxnId, now);
+    return afterLostPayment(deps, provider, principal, meta, row, providerTxnId, now);
   }
   return (await findOwnAppointment(db, principal.userId, appointmentId))!;
 }
@@ -94,6 +100,7 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
  */
 async function afterLostPayment(
   deps: AppDeps,
+  provider: PaymentProvider,
   principal: Principal,
   meta: RequestMeta,
   row: { id: number; slot_id: number; order_no: string; fee_fen: number },
@@ -107,7 +114,7 @@ async function afterLostPayment(
   }
   if (current.status === 'pending_payment') await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
   const reason = current.status === 'pending_payment' ? 'expired' : current.status;
-  await refundUnbookedCharge(db, { principal, meta }, row, providerTxnId, reason, now);
+  await refundUnbookedCharge(db, provider, { principal, meta }, row, providerTxnId, reason, now);
   throw new AppError(current.status === 'pending_payment' || current.status === 'expired' ? 'HOLD_EXPIRED' : 'NOT_PAYABLE');
 }
 
@@ -118,13 +125,13 @@ async function afterLostPayment(
  */
 async function refundUnbookedCharge(
   db: Db,
+  provider: PaymentProvider,
   by: { principal: Principal; meta: RequestMeta },
   row: { id: number; order_no: string; fee_fen: number },
   providerTxnId: string,
   reason: string,
   now: Date,
 ): Promise<void> {
-  const provider = paymentProvider();
   const { refundTxnId } = await provider.refund({
     orderNo: row.order_no,
     providerTxnId,
