@@ -84,14 +84,28 @@ export function safeError(error: unknown, depth = 0): Record<string, unknown> | 
   return out;
 }
 
-/** Free text anywhere in a logged object gets `scrubText`; errors are left to `safeError`. */
+// Shorter strings cannot hold a phone number (11 digits) or an ID number.
+const SHORTEST_SECRET = 11;
+
+/**
+ * Free text anywhere in a logged object gets `scrubText`; errors are left to `safeError`. An
+ * object is copied only when something in it changed: the per-request line (method, path,
+ * status, ms) passes through untouched, at no allocation.
+ */
 function scrubValue(value: unknown, depth: number): unknown {
-  if (typeof value === 'string') return scrubText(value);
+  if (typeof value === 'string') return value.length < SHORTEST_SECRET ? value : scrubText(value);
   if (typeof value !== 'object' || value === null || value instanceof Error || depth > 4) return value;
-  if (Array.isArray(value)) return value.map((v) => scrubValue(v, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = scrubValue(v, depth + 1);
-  return out;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => scrubValue(v, depth + 1));
+    return items.some((v, i) => v !== value[i]) ? items : value;
+  }
+  let out: Record<string, unknown> | undefined;
+  for (const key in value) {
+    const before = (value as Record<string, unknown>)[key];
+    const after = scrubValue(before, depth + 1);
+    if (after !== before) (out ??= { ...(value as Record<string, unknown>) })[key] = after;
+  }
+  return out ?? value;
 }
 
 /** `destination` (tests) replaces standard output. */
