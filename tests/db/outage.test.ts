@@ -49,9 +49,9 @@ describe.each(drivers)('a database outage on %s', (driver) => {
     proxy = await startTcpProxy(serverUrl());
     app = await startTestApp({}, undefined, { driver, connectVia: (url) => proxy.rewrite(url), wrapFetch, poolSize: 4 });
     const db = app.database.db;
-    const session = await createSession(db, await createDoctor(db), { date: shanghaiDay(app.clock.now(), 3), slots: [{ start: '08:00', capacity: 20 }] });
+    const session = await createSession(db, await createDoctor(db), { date: shanghaiDay(app.clock.now(), 3), slots: [{ start: '08:00', capacity: 50 }] });
     slotId = session.slotIds[0]!;
-    patients = await createPatients(db, 12);
+    patients = await createPatients(db, 40);
   });
   afterEach(async () => {
     fetchMode = 'ok';
@@ -86,6 +86,31 @@ describe.each(drivers)('a database outage on %s', (driver) => {
     expect((await app.request('GET', '/api/v1/health')).status).toBe(200);
     expect((await book(app, patient(), slotId)).status).toBe(201);
     expect(await appointmentsOf(before)).toHaveLength(1);
+  });
+
+  it('under a burst of bookings, the database going away answers each 201 or 503, and the retries lose and duplicate nothing', async () => {
+    const burst = Array.from({ length: 20 }, () => ({ patient: patient(), key: randomUUID() }));
+    const requests = burst.map((b) => book(app, b.patient, slotId, { key: b.key }));
+    // The database goes away as soon as the first booking is answered, the rest in flight.
+    await Promise.race(requests);
+    await proxy.cut();
+    const during = await Promise.all(requests);
+    await proxy.restore();
+    for (const res of during) {
+      expect([201, 503], JSON.stringify(res.body)).toContain(res.status);
+      if (res.status === 503) expectUnavailable(res);
+    }
+    // Every booking answered 201 is there; the clients retry the others with their keys.
+    for (const [i, res] of during.entries()) {
+      if (res.status === 201) expect(await appointmentsOf(burst[i]!.patient)).toEqual([res.body.id]);
+    }
+    const retried = await Promise.all(burst.map((b) => book(app, b.patient, slotId, { key: b.key })));
+    expect(retried.map((r) => r.status)).toEqual(burst.map(() => 201));
+    for (const [i, b] of burst.entries()) {
+      const ids = await appointmentsOf(b.patient);
+      expect(ids).toEqual([retried[i]!.body.id]);
+      if (during[i]!.status === 201) expect(ids).toEqual([during[i]!.body.id]);
+    }
   });
 
   it('a connection lost inside the booking transaction (ROLLBACK on a dead connection) answers 503 and writes nothing', async () => {
