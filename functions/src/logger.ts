@@ -57,7 +57,8 @@ export function scrubText(text: string): string {
 function scrubErrorText(text: string): string {
   return scrubText(
     text
-      .replace(/\bSql: [\s\S]*?(?=\(CallerID|$)/g, 'Sql: [redacted] ')
+      // Vitess: `… Sql: "insert …", BindVars: {…}` runs to the end of the message's line.
+      .replace(/\bSql: [^\n]*/g, 'Sql: [redacted]')
       .replace(/'([^']*)'/g, (whole, inner: string) => (/^[A-Za-z_][\w.]*$/.test(inner) ? whole : "'?'"))
       .replace(/"([^"]*)"/g, (whole, inner: string) => (/^[A-Za-z_][\w.]*$/.test(inner) ? whole : '"?"')),
   );

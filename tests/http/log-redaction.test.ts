@@ -84,6 +84,18 @@ describe('the log carries no personal data', () => {
     }
   });
 
+  it("blanks the statement and bind variables Vitess appends to a PlanetScale error, keeping the stack", () => {
+    const log = memoryStream();
+    const error = new Error(
+      `target: bx87h9.-.primary: vttablet: rpc error: code = AlreadyExists desc = Duplicate entry '13937761234' for key 't_profile_phone' (errno 1062) (sqlstate 23000) (CallerID: app): Sql: "insert into patient_profile(real_name, phone) values (:v1, :v2)", BindVars: {v1: "type:VARCHAR value:\\"欧阳小雨\\"" v2: "type:VARCHAR value:\\"13937761234\\""}`,
+    );
+    createLogger('info', log.stream).error({ err: error }, 'unhandled error');
+    const line = log.lines()[0];
+    for (const secret of ['13937761234', '欧阳小雨', 'insert into', 'BindVars']) expect(log.text(), secret).not.toContain(secret);
+    expect(line.err.message).toContain("for key 't_profile_phone' (errno 1062)");
+    expect(line.err.stack).toMatch(/\n\s+at /);
+  });
+
   it('masks phones and redacts bodies, tokens, ID numbers and SQL wherever a caller puts them', () => {
     const log = memoryStream();
     const logger = createLogger('info', log.stream);
