@@ -15,6 +15,7 @@ import type { Principal, RequestMeta, Role } from '../http/route.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.js';
 import { maskPhone } from './phone.js';
 import { consumeSmsCode } from './sms-codes.js';
+import { sessionsChanged } from './revocation.js';
 import { newRefreshToken, sha256Hex, signAccessToken } from './tokens.js';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -63,8 +64,19 @@ export function toAccountView(user: UserRow): AccountView {
 
 const userColumns = ['id', 'phone', 'role', 'status', 'display_name', 'created_at'] as const;
 
-/** Starts a new refresh-token family (a login) or continues one (a refresh). */
-async function issueTokens(deps: AppDeps, db: Db | Trx, user: Principal, meta: RequestMeta, familyId: string = randomUUID()): Promise<TokenPair> {
+/**
+ * Starts a new refresh-token family (a login) or continues one (a refresh). The access token
+ * names the family and the account's session version, so revoking either refuses it
+ * (auth/revocation.ts).
+ */
+async function issueTokens(
+  deps: AppDeps,
+  db: Db | Trx,
+  user: Principal,
+  meta: RequestMeta,
+  sessionVersion: number,
+  familyId: string = randomUUID(),
+): Promise<TokenPair> {
   const now = deps.clock.now();
   const refreshToken = newRefreshToken();
   const expiresAt = new Date(now.getTime() + deps.config.refreshTokenTtlDays * 86_400_000);
@@ -81,7 +93,7 @@ async function issueTokens(deps: AppDeps, db: Db | Trx, user: Principal, meta: R
     })
     .execute();
   return {
-    accessToken: await signAccessToken(deps.config, user, now),
+    accessToken: await signAccessToken(deps.config, user, now, { id: familyId, version: sessionVersion }),
     accessTokenExpiresIn: deps.config.accessTokenTtlSeconds,
     refreshToken,
     refreshTokenExpiresAt: expiresAt.toISOString(),
@@ -113,7 +125,7 @@ export async function registerPatient(
         .executeTakeFirstOrThrow();
       const principal: Principal = { userId: Number(inserted.insertId), role: 'patient' };
       await recordAudit(trx, { actor: principal, action: 'auth.register', target: { type: 'user', id: principal.userId }, meta }, now);
-      const tokens = await issueTokens(deps, trx, principal, meta);
+      const tokens = await issueTokens(deps, trx, principal, meta, 0);
       const user = await trx.selectFrom('user_account').select(userColumns).where('id', '=', principal.userId).executeTakeFirstOrThrow();
       return { account: toAccountView(user), tokens };
     });
@@ -128,7 +140,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
   const now = deps.clock.now();
   const user = await deps.db
     .selectFrom('user_account')
-    .select([...userColumns, 'password_hash', 'locked_until'])
+    .select([...userColumns, 'password_hash', 'locked_until', 'session_version'])
     .where('phone', '=', input.phone)
     .executeTakeFirst();
   const fail = async (reason: string, userId?: number) =>
@@ -192,7 +204,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
       .where('id', '=', user.id)
       .execute();
     await recordAudit(trx, { actor: principal, action: 'auth.login', target: { type: 'user', id: user.id }, meta }, now);
-    return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta) };
+    return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta, user.session_version) };
   });
 }
 
@@ -215,6 +227,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
       'user_account.id as userId',
       'user_account.role',
       'user_account.status',
+      'user_account.session_version',
     ])
     .where('refresh_token.token_hash', '=', sha256Hex(refreshToken))
     .executeTakeFirst();
@@ -223,6 +236,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
 
   const reuse = async () => {
     await revokeFamily(deps.db, row.family_id, now);
+    sessionsChanged(deps.db);
     await recordAudit(
       deps.db,
       { actor: principal, action: 'auth.refresh_reuse', outcome: 'failure', target: { type: 'user', id: row.userId }, meta, summary: { family: row.family_id } },
@@ -246,7 +260,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
     // revoking the family touches the row this transaction has locked.
     if (Number(replaced.numUpdatedRows) !== 1) return undefined;
     await recordAudit(trx, { actor: principal, action: 'auth.refresh', target: { type: 'user', id: row.userId }, meta }, now);
-    return issueTokens(deps, trx, principal, meta, row.family_id);
+    return issueTokens(deps, trx, principal, meta, row.session_version, row.family_id);
   });
   if (!tokens) throw await reuse();
   return tokens;
@@ -256,8 +270,18 @@ async function revokeFamily(db: Db | Trx, familyId: string, now: Date): Promise<
   await db.updateTable('refresh_token').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
 }
 
-async function revokeAllSessions(db: Db | Trx, userId: number, now: Date): Promise<void> {
-  await db.updateTable('refresh_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+/**
+ * Ends every login of the account: its refresh tokens are revoked and its session version is
+ * raised, so every access token already issued is refused too. The caller commits, then calls
+ * `sessionsChanged` so this process sees it at once.
+ */
+async function endAllSessions(trx: Trx, userId: number, now: Date): Promise<void> {
+  await trx
+    .updateTable('user_account')
+    .set((eb) => ({ session_version: eb('session_version', '+', 1), session_changed_at: now }))
+    .where('id', '=', userId)
+    .execute();
+  await trx.updateTable('refresh_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
 /** Ends the session (refresh-token family) the token belongs to. Unknown tokens are ignored. */
@@ -271,6 +295,7 @@ export async function logout(deps: AppDeps, refreshToken: string, meta: RequestM
     .executeTakeFirst();
   if (!row) return;
   await revokeFamily(deps.db, row.family_id, now);
+  sessionsChanged(deps.db);
   await recordAudit(deps.db, { actor: { userId: row.userId, role: row.role }, action: 'auth.logout', target: { type: 'user', id: row.userId }, meta }, now);
 }
 
@@ -292,9 +317,10 @@ export async function resetPassword(
       .set({ password_hash: passwordHash, failed_login_count: 0, locked_until: null, updated_at: now })
       .where('id', '=', user.id)
       .execute();
-    await revokeAllSessions(trx, user.id, now);
+    await endAllSessions(trx, user.id, now);
     await recordAudit(trx, { actor: { userId: user.id, role: user.role }, action: 'auth.password_reset', target: { type: 'user', id: user.id }, meta }, now);
   });
+  sessionsChanged(deps.db);
 }
 
 /** Changes the password; other sessions are signed out and this one gets fresh tokens. */
@@ -318,12 +344,16 @@ export async function changePassword(
   }
   if (input.oldPassword === input.newPassword) throw new AppError('PASSWORD_SAME_AS_OLD');
   const passwordHash = await hashPassword(input.newPassword);
-  return inTransaction(deps.db, async (trx) => {
+  const tokens = await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('user_account').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute();
-    await revokeAllSessions(trx, user.id, now);
+    await endAllSessions(trx, user.id, now);
     await recordAudit(trx, { actor: principal, action: 'auth.password_change', target: { type: 'user', id: user.id }, meta }, now);
-    return issueTokens(deps, trx, principal, meta);
+    // This device's new login, under the version just raised (read back: this transaction holds the row).
+    const { session_version } = await trx.selectFrom('user_account').select('session_version').where('id', '=', user.id).executeTakeFirstOrThrow();
+    return issueTokens(deps, trx, principal, meta, session_version);
   });
+  sessionsChanged(deps.db);
+  return tokens;
 }
 
 export async function getAccount(db: Db, userId: number): Promise<AccountView> {
@@ -379,7 +409,7 @@ export async function setAccountStatus(
 ): Promise<AccountView> {
   if (userId === actor.userId && status === 'disabled') throw new AppError('FORBIDDEN', '不能停用自己的账号');
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (trx) => {
+  const account = await inTransaction(deps.db, async (trx) => {
     const before = await trx.selectFrom('user_account').select(userColumns).where('id', '=', userId).executeTakeFirst();
     if (!before) throw new AppError('NOT_FOUND', '账号不存在');
     await trx
@@ -387,9 +417,11 @@ export async function setAccountStatus(
       .set({ status, updated_at: now, ...(status === 'active' ? { failed_login_count: 0, locked_until: null } : {}) })
       .where('id', '=', userId)
       .execute();
-    if (status === 'disabled') await revokeAllSessions(trx, userId, now);
+    if (status === 'disabled') await endAllSessions(trx, userId, now);
     await recordAudit(trx, { actor, action: 'user.status', target: { type: 'user', id: userId }, meta, summary: { before: before.status, after: status } }, now);
     return { ...toAccountView(before), status };
   });
+  sessionsChanged(deps.db);
+  return account;
 }
 
