@@ -100,13 +100,17 @@ async function issueTokens(
   };
 }
 
+/**
+ * Registers a patient. The code is checked first and the phone is never looked up before it:
+ * a registered phone was never sent a registration code (sms-codes.ts), so it fails the code
+ * check exactly like a wrong code. Only a caller holding a right code — the phone's owner —
+ * can learn that the phone was registered meanwhile.
+ */
 export async function registerPatient(
   deps: AppDeps,
   input: { phone: string; code: string; password: string; displayName?: string | undefined },
   meta: RequestMeta,
 ): Promise<Session> {
-  const existing = await deps.db.selectFrom('user_account').select('id').where('phone', '=', input.phone).executeTakeFirst();
-  if (existing) throw new AppError('PHONE_ALREADY_REGISTERED');
   await consumeSmsCode(deps, input.phone, 'register', input.code);
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock.now();
@@ -130,7 +134,7 @@ export async function registerPatient(
       return { account: toAccountView(user), tokens };
     });
   } catch (error) {
-    // Two registrations of one phone racing past the check above: the unique key decides.
+    // Registered since the code was sent (or a concurrent registration): the unique key decides.
     if (isDuplicateKey(error, 'uq_user_phone')) throw new AppError('PHONE_ALREADY_REGISTERED');
     throw error;
   }
@@ -305,10 +309,11 @@ export async function resetPassword(
   input: { phone: string; code: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const user = await deps.db.selectFrom('user_account').select(['id', 'role']).where('phone', '=', input.phone).executeTakeFirst();
-  // Without an account no code was ever sent (see issueSmsCode's caller), so this reads as a bad code.
-  if (!user) throw new AppError('SMS_CODE_INVALID');
+  // The code first: a phone without an account was never sent one (sms-codes.ts), so it fails
+  // here exactly like a wrong code, attempt limit included.
   await consumeSmsCode(deps, input.phone, 'reset_password', input.code);
+  const user = await deps.db.selectFrom('user_account').select(['id', 'role']).where('phone', '=', input.phone).executeTakeFirst();
+  if (!user) throw new AppError('SMS_CODE_INVALID');
   const passwordHash = await hashPassword(input.newPassword);
   const now = deps.clock.now();
   await inTransaction(deps.db, async (trx) => {
