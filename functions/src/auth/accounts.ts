@@ -19,6 +19,12 @@ import { sessionsChanged } from './revocation.js';
 import { newRefreshToken, sha256Hex, signAccessToken } from './tokens.js';
 
 export const MAX_FAILED_LOGINS = 5;
+/**
+ * A refresh token presented again within this many seconds of its rotation is taken for two
+ * requests of one client racing (two tabs, a retry after a lost answer), not for a copy: that
+ * request is refused and the login lives on. Later, it is a reuse and the login is revoked.
+ */
+export const REFRESH_RACE_SECONDS = 10;
 export const LOCKOUT_MINUTES = 15;
 
 export interface TokenPair {
@@ -214,8 +220,10 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
 
 /**
  * Exchanges a refresh token for a new pair. The old token is marked replaced by a conditional
- * UPDATE, so it works once. A replaced or revoked token presented again means it was copied:
- * the whole family (every token descended from that login) is revoked.
+ * UPDATE, so it works once: of concurrent refreshes exactly one wins, and the others are
+ * refused without harming the winner's login (REFRESH_RACE_SECONDS). A replaced token presented
+ * again later means it was copied: the whole family (every token descended from that login)
+ * is revoked, and with it every access token of that login (auth/revocation.ts).
  */
 export async function refresh(deps: AppDeps, refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
   const now = deps.clock.now();
@@ -248,7 +256,10 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
     );
     return new AppError('REFRESH_TOKEN_REUSED');
   };
-  if (row.replaced_at) throw await reuse();
+  if (row.replaced_at) {
+    if (now.getTime() - row.replaced_at.getTime() < REFRESH_RACE_SECONDS * 1000 && !row.revoked_at) throw new AppError('REFRESH_TOKEN_INVALID');
+    throw await reuse();
+  }
   if (row.revoked_at || row.expires_at <= now) throw new AppError('REFRESH_TOKEN_INVALID');
   if (row.status !== 'active') throw new AppError('ACCOUNT_DISABLED');
 
@@ -260,13 +271,12 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
       .where('replaced_at', 'is', null)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    // Lost a race with another use of the same token. Handled after this transaction ends:
-    // revoking the family touches the row this transaction has locked.
+    // Lost a race with another use of the same token, which just won.
     if (Number(replaced.numUpdatedRows) !== 1) return undefined;
     await recordAudit(trx, { actor: principal, action: 'auth.refresh', target: { type: 'user', id: row.userId }, meta }, now);
     return issueTokens(deps, trx, principal, meta, row.session_version, row.family_id);
   });
-  if (!tokens) throw await reuse();
+  if (!tokens) throw new AppError('REFRESH_TOKEN_INVALID');
   return tokens;
 }
 

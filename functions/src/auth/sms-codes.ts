@@ -37,9 +37,13 @@ function unmatchableHash(deps: AppDeps, phone: string, purpose: SmsPurpose): str
 }
 
 /**
- * Records a new code, then counts. Inserting before counting makes the limit hold under
- * concurrent requests: every racer sees every other racer's row, so none slips past the limit
- * (at worst two racers both refuse). A refused attempt removes its own row.
+ * Records a new code, then counts the requests up to and including its own (by id). Inserting
+ * before counting makes the limit hold under concurrent requests: of two racers, the one that
+ * counts last sees the other's row. Counting only rows up to its own id makes the first one
+ * win: of a burst, exactly one is sent (counting every row, each racer saw the others and all
+ * refused). Two would pass only if an insert took an earlier id yet committed after a later
+ * racer had counted — a stall inside one INSERT statement; the cost would be one extra SMS.
+ * A refused attempt removes its own row.
  *
  * Only after the limits does it look the phone up, and it answers the same whether or not the
  * phone has an account (see the top of this file for what is sent).
@@ -76,6 +80,7 @@ export async function issueSmsCode(
     ])
     .where((eb) => eb.or([eb('phone', '=', phone), eb('ip', '=', meta.ip)]))
     .where('created_at', '>', since(86_400))
+    .where('id', '<=', id)
     .executeTakeFirstOrThrow();
 
   let refusal: AppError | undefined;
