@@ -2,7 +2,9 @@
  * The one place that reads the environment. Read once at start-up; a missing or malformed
  * value fails fast with a message naming the variable, never later inside a request.
  */
+import { hkdfSync } from 'node:crypto';
 import { z } from 'zod';
+import { SCRYPT_COST, SCRYPT_TEST_COST, type ScryptCost } from './auth/password.js';
 
 const DEV_JWT_SECRET = 'bx87h9-development-secret-not-for-production-use';
 // 32 bytes, base64. Development only: production must set FIELD_ENCRYPTION_KEY.
@@ -36,10 +38,19 @@ export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
   database: DatabaseConfig;
+  /** HS256 key of access tokens: derived from JWT_SECRET for this purpose only (see `purposeKey`). */
   jwtSecret: Uint8Array;
+  /** HMAC key of stored SMS codes: derived from JWT_SECRET for this purpose only. */
+  smsCodeKey: Buffer;
+  /** scrypt cost of new password hashes: OWASP's everywhere but APP_ENV=test (auth/password.ts). */
+  passwordCost: ScryptCost;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
-  /** AES-256-GCM key for personal data (ID numbers) stored in the database. */
+  /**
+   * FIELD_ENCRYPTION_KEY as configured. Never used directly for new data: patient/personal-data.ts
+   * derives one key for AES-GCM and another for the ID-number hash from it (HKDF), and uses it
+   * as it is only to read data written before that (version v1).
+   */
   fieldEncryptionKey: Buffer;
   sms: { provider: 'dev' } | { provider: 'http'; url: string; token: string | undefined };
   corsOrigins: string[];
@@ -49,6 +60,15 @@ export interface Config {
 }
 
 export class ConfigError extends Error {}
+
+/**
+ * One key per purpose from one configured secret (HKDF-SHA256, RFC 5869): keys for different
+ * purposes are independent, so no value made for one purpose (a signature, a code hash) can be
+ * replayed or compared in another.
+ */
+export function purposeKey(secret: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32));
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
@@ -94,11 +114,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms = { provider: 'dev' };
   }
 
+  const secret = Buffer.from(e.JWT_SECRET ?? DEV_JWT_SECRET, 'utf8');
   return {
     env: e.APP_ENV,
     port: e.PORT,
     database,
-    jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? DEV_JWT_SECRET),
+    // Changing the signing key at deploy ends no login: clients refresh their access token.
+    jwtSecret: new Uint8Array(purposeKey(secret, 'bx87h9 access-token HS256')),
+    // Codes in flight at that deploy fail once (valid 5 minutes); the user asks for another.
+    smsCodeKey: purposeKey(secret, 'bx87h9 sms-code HMAC'),
+    passwordCost: e.APP_ENV === 'test' ? SCRYPT_TEST_COST : SCRYPT_COST,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     fieldEncryptionKey,

@@ -12,7 +12,7 @@ import { recordAudit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta, Role } from '../http/route.js';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { maskPhone } from './phone.js';
 import { consumeSmsCode } from './sms-codes.js';
 import { sessionsChanged } from './revocation.js';
@@ -118,7 +118,7 @@ export async function registerPatient(
   meta: RequestMeta,
 ): Promise<Session> {
   await consumeSmsCode(deps, input.phone, 'register', input.code);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.config.passwordCost);
   const now = deps.clock.now();
   try {
     return await inTransaction(deps.db, async (trx) => {
@@ -168,7 +168,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
     );
 
   if (!user) {
-    await verifyPassword(input.password, DUMMY_PASSWORD_HASH); // same time as a real check
+    await verifyPassword(input.password, await dummyPasswordHash(deps.config.passwordCost)); // same time as a real check
     await fail('unknown_phone');
     throw new AppError('INVALID_CREDENTIALS');
   }
@@ -207,12 +207,18 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
     throw new AppError('ACCOUNT_DISABLED');
   }
   const principal: Principal = { userId: user.id, role: user.role };
+  // A hash made at an older cost is stored again at the configured one, now that the password is at hand.
+  const rehashed = needsRehash(user.password_hash, deps.config.passwordCost) ? await hashPassword(input.password, deps.config.passwordCost) : undefined;
   return inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('user_account')
       .set({ failed_login_count: 0, locked_until: null, updated_at: now })
       .where('id', '=', user.id)
       .execute();
+    if (rehashed) {
+      // Only if the password did not change meanwhile.
+      await trx.updateTable('user_account').set({ password_hash: rehashed }).where('id', '=', user.id).where('password_hash', '=', user.password_hash).execute();
+    }
     await recordAudit(trx, { actor: principal, action: 'auth.login', target: { type: 'user', id: user.id }, meta }, now);
     return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta, user.session_version) };
   });
@@ -324,7 +330,7 @@ export async function resetPassword(
   await consumeSmsCode(deps, input.phone, 'reset_password', input.code);
   const user = await deps.db.selectFrom('user_account').select(['id', 'role']).where('phone', '=', input.phone).executeTakeFirst();
   if (!user) throw new AppError('SMS_CODE_INVALID');
-  const passwordHash = await hashPassword(input.newPassword);
+  const passwordHash = await hashPassword(input.newPassword, deps.config.passwordCost);
   const now = deps.clock.now();
   await inTransaction(deps.db, async (trx) => {
     await trx
@@ -358,7 +364,7 @@ export async function changePassword(
     throw new AppError('INVALID_CREDENTIALS', '原密码错误');
   }
   if (input.oldPassword === input.newPassword) throw new AppError('PASSWORD_SAME_AS_OLD');
-  const passwordHash = await hashPassword(input.newPassword);
+  const passwordHash = await hashPassword(input.newPassword, deps.config.passwordCost);
   const tokens = await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('user_account').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute();
     await endAllSessions(trx, user.id, now);
@@ -388,7 +394,7 @@ export async function createStaffAccount(
   meta?: RequestMeta,
   trx?: Trx,
 ): Promise<AccountView> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.config.passwordCost);
   const now = deps.clock.now();
   const work = async (t: Trx) => {
     const inserted = await t

@@ -28,7 +28,7 @@ export const SMS_MAX_PER_PHONE_PER_DAY = 10;
 export const SMS_MAX_PER_IP_PER_HOUR = 30;
 
 function codeHash(deps: AppDeps, phone: string, purpose: SmsPurpose, code: string): string {
-  return createHmac('sha256', deps.config.jwtSecret).update(`${purpose}:${phone}:${code}`).digest('hex');
+  return createHmac('sha256', deps.config.smsCodeKey).update(`${purpose}:${phone}:${code}`).digest('hex');
 }
 
 /** The hash of a random secret that is never sent: no six-digit code matches it. */
