@@ -3,7 +3,7 @@
  * value fails fast with a message naming the variable, never later inside a request.
  */
 import { hkdfSync } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SCRYPT_COST, SCRYPT_TEST_COST, type ScryptCost } from './auth/password.js';
 
 const DEV_JWT_SECRET = 'bx87h9-development-secret-not-for-production-use';

@@ -168,7 +168,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
     );
 
   if (!user) {
-    await verifyPassword(input.password, await dummyPasswordHash(deps.config.passwordCost)); // same time as a real check
+    await verifyPassword(input.password, dummyPasswordHash(deps.config.passwordCost)); // same time as a real check
     await fail('unknown_phone');
     throw new AppError('INVALID_CREDENTIALS');
   }

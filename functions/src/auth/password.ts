@@ -66,25 +66,15 @@ export function needsRehash(stored: string, cost: ScryptCost): boolean {
   return !parsed || parsed.cost.N !== cost.N || parsed.cost.r !== cost.r || parsed.cost.p !== cost.p;
 }
 
-const dummyHashes = new Map<string, Promise<string>>();
-
 /**
- * A valid hash of a random password at `cost`, verified against when a phone number is unknown
- * so that a failed login takes the same time whether or not the account exists. Made on first
- * use, not at import (it would cost every cold start a hash).
+ * A hash in the stored format at `cost`, verified against when a phone number is unknown so that
+ * a failed login takes the same time whether or not the account exists: verifying runs the same
+ * scrypt, and no password derives to random bytes. Built without running scrypt (at import that
+ * would add a whole password hash to every cold start).
  */
-export function dummyPasswordHash(cost: ScryptCost): Promise<string> {
-  const key = `${cost.N}:${cost.r}:${cost.p}`;
-  let hash = dummyHashes.get(key);
-  if (!hash) {
-    hash = hashPassword(randomBytes(16).toString('hex'), cost);
-    dummyHashes.set(key, hash);
-  }
-  return hash;
+export function dummyPasswordHash(cost: ScryptCost): string {
+  return `scrypt$${cost.N}$${cost.r}$${cost.p}$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`;
 }
 
-/**
- * A well-formed hash nobody knows the password of, for accounts made without one (test and
- * benchmark fixtures). A constant: no work at import.
- */
-export const DUMMY_PASSWORD_HASH = 'scrypt$4096$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+/** A well-formed hash nobody knows the password of, for accounts made without one (test and benchmark fixtures). */
+export const DUMMY_PASSWORD_HASH = dummyPasswordHash(SCRYPT_TEST_COST);

@@ -58,24 +58,24 @@ interface Snapshot {
   accounts: Map<number, AccountState>;
   staff: Set<number>;
   revokedSessions: Set<string>;
-  /** When its load began, on the app's clock: it knows every token signed before then. */
-  startedAt: Date;
-  /** Tokens that forced this load: signed before it began, whatever their whole-second `iat` says. */
-  forcedBy: Set<string>;
 }
 
 interface Cache {
   generation: number;
   current?: { snapshot: Snapshot; startedAt: number; generation: number };
   loading?: { promise: Promise<Snapshot>; generation: number };
+  /** Tokens already judged again on a fresh load after a refusal (see checkNotRevoked). */
+  rechecked: Set<string>;
 }
+
+const RECHECKED_MAX = 10_000;
 
 const caches = new WeakMap<Db, Cache>();
 
 function cacheOf(db: Db): Cache {
   let cache = caches.get(db);
   if (!cache) {
-    cache = { generation: 0 };
+    cache = { generation: 0, rechecked: new Set() };
     caches.set(db, cache);
   }
   return cache;
@@ -92,7 +92,7 @@ export function sessionsChanged(db: Db): void {
   cache.loading = undefined;
 }
 
-async function load(db: Db, startedAt: Date, since: Date): Promise<Snapshot> {
+async function load(db: Db, since: Date): Promise<Snapshot> {
   const [staff, changed, revoked] = await Promise.all([
     db
       .selectFrom('user_account as u')
@@ -118,13 +118,7 @@ async function load(db: Db, startedAt: Date, since: Date): Promise<Snapshot> {
     const doctorActive = a.doctorActive === null || Number(a.doctorActive) === 1;
     accounts.set(Number(a.id), { role: a.role, status: a.status, version: Number(a.session_version), doctorActive });
   }
-  return {
-    accounts,
-    staff: new Set(staff.map((a) => Number(a.id))),
-    revokedSessions: new Set(revoked.map((r) => r.familyId)),
-    startedAt,
-    forcedBy: new Set(),
-  };
+  return { accounts, staff: new Set(staff.map((a) => Number(a.id))), revokedSessions: new Set(revoked.map((r) => r.familyId)) };
 }
 
 async function snapshotOf(db: Db, now: Date, accessTokenTtlSeconds: number): Promise<Snapshot> {
@@ -136,7 +130,7 @@ async function snapshotOf(db: Db, now: Date, accessTokenTtlSeconds: number): Pro
   const generation = cache.generation;
   const startedAt = performance.now();
   const since = new Date(now.getTime() - accessTokenTtlSeconds * 1000 - SKEW_MARGIN_MS);
-  const promise = load(db, now, since).then(
+  const promise = load(db, since).then(
     (snapshot) => {
       // A change committed while this load ran has bumped the generation: do not keep it.
       if (cache.generation === generation) cache.current = { snapshot, startedAt, generation };
@@ -158,9 +152,9 @@ async function snapshotOf(db: Db, now: Date, accessTokenTtlSeconds: number): Pro
  * whether a doctor's token still carries the doctor's powers (false once deactivated).
  *
  * A snapshot cannot judge a token signed after its load began (e.g. the first login of a staff
- * account created a moment ago by another process): such a token, if refused, is judged again
- * on a fresh load. `iat` has whole seconds, so "after" is taken generously; the fresh load
- * remembers the token that forced it, so one token forces at most one load.
+ * account created a moment ago by another process, or of an account enabled again): so a token
+ * it refuses is judged again on a fresh load before the refusal stands — once per token, so a
+ * refused token presented again costs nothing, and fresh loads are bounded by logins.
  */
 export async function checkNotRevoked(
   db: Db,
@@ -173,12 +167,12 @@ export async function checkNotRevoked(
   try {
     return judge(snapshot, claims);
   } catch (error) {
-    const maybeNewer = (claims.issuedAt + 1) * 1000 > snapshot.startedAt.getTime() && !snapshot.forcedBy.has(token);
-    if (!maybeNewer) throw error;
+    const cache = cacheOf(db);
+    if (cache.rechecked.has(token)) throw error;
+    if (cache.rechecked.size >= RECHECKED_MAX) cache.rechecked.clear();
+    cache.rechecked.add(token);
     sessionsChanged(db);
-    const fresh = await snapshotOf(db, now, accessTokenTtlSeconds);
-    fresh.forcedBy.add(token);
-    return judge(fresh, claims);
+    return judge(await snapshotOf(db, now, accessTokenTtlSeconds), claims);
   }
 }
 

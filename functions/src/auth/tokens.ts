@@ -46,8 +46,6 @@ export interface AccessClaims extends Principal {
   sessionId: string | undefined;
   /** user_account.session_version when the token was issued (0 in tokens signed before it existed). */
   sessionVersion: number;
-  /** `iat`, whole seconds. */
-  issuedAt: number;
 }
 
 interface VerifiedToken extends AccessClaims {
@@ -110,7 +108,7 @@ export async function verifyAccessToken(config: Config, token: string, now: Date
     const { sid, sv = 0 } = payload;
     if (!Number.isSafeInteger(userId) || userId <= 0 || !ROLES.includes(role)) throw new AppError('TOKEN_INVALID');
     if ((sid !== undefined && typeof sid !== 'string') || typeof sv !== 'number' || !Number.isSafeInteger(sv) || sv < 0) throw new AppError('TOKEN_INVALID');
-    const verified: VerifiedToken = { userId, role, sessionId: sid, sessionVersion: sv, issuedAt: payload.iat!, exp: payload.exp!, nbf: payload.nbf };
+    const verified: VerifiedToken = { userId, role, sessionId: sid, sessionVersion: sv, exp: payload.exp!, nbf: payload.nbf };
     if (cache.size >= VERIFIED_TOKENS_MAX) cache.delete(cache.keys().next().value!);
     cache.set(token, verified);
     return verified;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router, { type HTTPMethod } from 'find-my-way';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { checkNotRevoked } from '../auth/revocation.js';
 import { verifyAccessToken } from '../auth/tokens.js';
