@@ -36,9 +36,15 @@ CREATE TABLE IF NOT EXISTS user_account (
   banned_until DATETIME(3) NULL,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
+  -- Every access token carries the version it was issued under; raising it (account disabled,
+  -- password set) refuses all of them at once. session_changed_at says when, so each API
+  -- process can load just the recent changes (auth/revocation.ts).
+  session_version INT UNSIGNED NOT NULL DEFAULT 0,
+  session_changed_at DATETIME(3) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_user_phone (phone),
-  KEY ix_user_role (role, status)
+  KEY ix_user_role (role, status),
+  KEY ix_user_session_changed (session_changed_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- One-time SMS verification codes, stored hashed.
@@ -73,7 +79,9 @@ CREATE TABLE IF NOT EXISTS refresh_token (
   PRIMARY KEY (id),
   UNIQUE KEY uq_refresh_token_hash (token_hash),
   KEY ix_refresh_user (user_id),
-  KEY ix_refresh_family (family_id)
+  KEY ix_refresh_family (family_id),
+  -- Recently ended logins, whose access tokens are refused (auth/revocation.ts).
+  KEY ix_refresh_revoked (revoked_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- 就诊人: the people an account books for. The ID number is stored encrypted (AES-256-GCM),

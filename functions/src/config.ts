@@ -2,14 +2,16 @@
  * The one place that reads the environment. Read once at start-up; a missing or malformed
  * value fails fast with a message naming the variable, never later inside a request.
  */
+import { hkdfSync } from 'node:crypto';
 import * as z from 'zod';
+import { SCRYPT_COST, SCRYPT_TEST_COST, type ScryptCost } from './auth/password.js';
 
 const DEV_JWT_SECRET = 'bx87h9-development-secret-not-for-production-use';
 // 32 bytes, base64. Development only: production must set FIELD_ENCRYPTION_KEY.
 const DEV_FIELD_KEY = 'ZGV2LW9ubHktZmllbGQta2V5LWJ4ODdoOS0zMmJ5dGU=';
 
 const envSchema = z.object({
-  APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  APP_ENV: z.enum(['development', 'test', 'staging', 'production']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   DATABASE_URL: z.string().optional(),
   DATABASE_HOST: z.string().optional(),
@@ -35,13 +37,27 @@ export type DatabaseConfig =
   | { kind: 'planetscale'; host: string; username: string; password: string; fetch?: typeof fetch };
 
 export interface Config {
-  env: 'development' | 'test' | 'production';
+  /**
+   * `staging` is a deployed rehearsal of production: every production requirement (secrets,
+   * a real SMS gateway, HSTS, no dev routes) except that it may take simulated payments, which
+   * production refuses. It exists because no real payment provider is implemented yet.
+   */
+  env: 'development' | 'test' | 'staging' | 'production';
   port: number;
   database: DatabaseConfig;
+  /** HS256 key of access tokens: derived from JWT_SECRET for this purpose only (see `purposeKey`). */
   jwtSecret: Uint8Array;
+  /** HMAC key of stored SMS codes: derived from JWT_SECRET for this purpose only. */
+  smsCodeKey: Buffer;
+  /** scrypt cost of new password hashes: OWASP's everywhere but APP_ENV=test (auth/password.ts). */
+  passwordCost: ScryptCost;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
-  /** AES-256-GCM key for personal data (ID numbers) stored in the database. */
+  /**
+   * FIELD_ENCRYPTION_KEY as configured. Never used directly for new data: patient/personal-data.ts
+   * derives one key for AES-GCM and another for the ID-number hash from it (HKDF), and uses it
+   * as it is only to read data written before that (version v1).
+   */
   fieldEncryptionKey: Buffer;
   sms: { provider: 'dev' } | { provider: 'http'; url: string; token: string | undefined };
   /** The payment provider (functions/src/payment/provider.ts); never `simulated` in production. */
@@ -54,6 +70,15 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/**
+ * One key per purpose from one configured secret (HKDF-SHA256, RFC 5869): keys for different
+ * purposes are independent, so no value made for one purpose (a signature, a code hash) can be
+ * replayed or compared in another.
+ */
+export function purposeKey(secret: Buffer, purpose: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32));
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
@@ -62,6 +87,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const production = e.APP_ENV === 'production';
+  // What production requires of secrets and providers, staging requires too (see Config.env).
+  const deployed = production || e.APP_ENV === 'staging';
 
   let database: DatabaseConfig;
   if (e.DATABASE_URL) {
@@ -79,9 +106,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
 
-  if (production && !e.JWT_SECRET) throw new ConfigError('JWT_SECRET is required in production');
-  if (production && !e.FIELD_ENCRYPTION_KEY) {
-    throw new ConfigError('FIELD_ENCRYPTION_KEY is required in production');
+  if (deployed && !e.JWT_SECRET) throw new ConfigError(`JWT_SECRET is required in ${e.APP_ENV}`);
+  if (deployed && !e.FIELD_ENCRYPTION_KEY) {
+    throw new ConfigError(`FIELD_ENCRYPTION_KEY is required in ${e.APP_ENV}`);
   }
   const fieldEncryptionKey = Buffer.from(e.FIELD_ENCRYPTION_KEY ?? DEV_FIELD_KEY, 'base64');
   if (fieldEncryptionKey.length !== 32) {
@@ -94,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms = { provider: 'http', url: e.SMS_HTTP_URL, token: e.SMS_HTTP_TOKEN };
   } else {
     // The development provider shows codes to anyone who can read the log or the outbox.
-    if (production) throw new ConfigError('SMS_PROVIDER=dev must not be used in production');
+    if (deployed) throw new ConfigError(`SMS_PROVIDER=dev must not be used in ${e.APP_ENV}`);
     sms = { provider: 'dev' };
   }
 
@@ -102,15 +129,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // would be booked without paying. No real provider exists yet, so production cannot start.
   if (production && e.PAYMENT_PROVIDER === 'simulated') {
     throw new ConfigError(
-      'PAYMENT_PROVIDER=simulated must not be used in production: it takes no money. No real payment provider is implemented yet (functions/src/payment/provider.ts); production cannot start until one is configured.',
+      'PAYMENT_PROVIDER=simulated must not be used in production: it takes no money. No real payment provider is implemented yet (functions/src/payment/provider.ts); production cannot start until one is configured (APP_ENV=staging deploys with simulated payments).',
     );
   }
 
+  const secret = Buffer.from(e.JWT_SECRET ?? DEV_JWT_SECRET, 'utf8');
   return {
     env: e.APP_ENV,
     port: e.PORT,
     database,
-    jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? DEV_JWT_SECRET),
+    // Changing the signing key at deploy ends no login: clients refresh their access token.
+    jwtSecret: new Uint8Array(purposeKey(secret, 'bx87h9 access-token HS256')),
+    // Codes in flight at that deploy fail once (valid 5 minutes); the user asks for another.
+    smsCodeKey: purposeKey(secret, 'bx87h9 sms-code HMAC'),
+    passwordCost: e.APP_ENV === 'test' ? SCRYPT_TEST_COST : SCRYPT_COST,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     fieldEncryptionKey,

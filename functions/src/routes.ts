@@ -15,6 +15,6 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
   routes.push(...catalogRoutes, ...scheduleRoutes, ...patientRoutes);
   routes.push(...bookingRoutes, ...bookingRuleRoutes);
-  if (deps.config.sms.provider === 'dev' && deps.config.env !== 'production') routes.push(...devRoutes);
+  if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
   return routes;
 }

@@ -9,6 +9,7 @@ import { expireHold } from '../../functions/src/booking/expire.js';
 import { expireHolds } from '../../functions/src/jobs/expire-holds.js';
 import { releaseAt, defaultRules } from '../../functions/src/rules/booking-rules.js';
 import { shanghaiToInstant } from '../../functions/src/time/shanghai.js';
+import { staffSession } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import {
   addProfile,
@@ -460,7 +461,7 @@ describe('suspension (停诊)', () => {
     expect(outbox.every((n) => n.status === 'pending')).toBe(true);
 
     const again = await app.request('POST', `/api/v1/admin/sessions/${session.sessionId}/suspend`, {
-      token: await tokenFor(app, 1, 'admin'),
+      token: (await staffSession(app, 'admin')).accessToken, // a real admin: tokens are checked against the account
       body: { reason: '重复' },
     });
     expect([again.status, again.body.error.code]).toEqual([409, 'SESSION_ALREADY_SUSPENDED']);
@@ -514,7 +515,7 @@ describe('suspension of a session that has started', () => {
 
 describe('admin booking rules', () => {
   it('reads defaults, sets global rules and a department override that wins column by column, audited', async () => {
-    const admin = await tokenFor(app, 1, 'admin');
+    const admin = (await staffSession(app, 'admin')).accessToken;
     const initial = await app.request('GET', '/api/v1/admin/booking-rules', { token: admin });
     expect(initial.status).toBe(200);
     expect(initial.body.defaults).toEqual({ ...defaultRules });

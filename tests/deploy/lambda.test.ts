@@ -249,15 +249,17 @@ describe('osls package', () => {
     }
   });
 
-  it('imports each bundle in a fresh Node with the production environment: no mysql2, no key derivation', () => {
+  it('imports each bundle in a fresh Node with the deployed environment: no mysql2, no key derivation', () => {
     // serverless.yml's environment, secrets filled in; nothing connects at import (the API builds
     // its dependencies then, a job at its first run). The extracted bundle has no node_modules
     // above it, so a package left out of it, mysql2 included, would fail to load here. A scrypt
     // at import (the dummy hash of auth/password.ts was one) would add a whole password hash to
     // every cold start: node:crypto's scrypt is counted while the bundle loads.
+    // APP_ENV=staging: production's requirements, but simulated payments (production refuses
+    // them until a real provider exists; tests/payment/provider-config.test.ts).
     const env = {
       PATH: process.env.PATH ?? '',
-      APP_ENV: 'production',
+      APP_ENV: 'staging',
       TRUST_PROXY: '1',
       LOG_LEVEL: 'silent',
       DATABASE_HOST: 'aws.connect.psdb.invalid',

@@ -27,6 +27,14 @@ describe('payment provider configuration', () => {
     }
   });
 
+  it('lets staging, a deployed rehearsal, take simulated payments but nothing else production refuses', () => {
+    const staging = { ...production, APP_ENV: 'staging' };
+    expect(loadConfig(staging).payment).toEqual({ provider: 'simulated' });
+    expect(() => loadConfig({ ...staging, SMS_PROVIDER: 'dev' })).toThrow(/SMS_PROVIDER=dev must not be used in staging/);
+    expect(() => loadConfig({ ...staging, JWT_SECRET: undefined })).toThrow(/JWT_SECRET is required in staging/);
+    expect(() => loadConfig({ ...staging, FIELD_ENCRYPTION_KEY: undefined })).toThrow(/FIELD_ENCRYPTION_KEY is required in staging/);
+  });
+
   it('refuses a provider it does not know, in any environment', () => {
     expect(() => loadConfig({ APP_ENV: 'test', DATABASE_URL: 'mysql://a:b@127.0.0.1:1/x', PAYMENT_PROVIDER: 'wechat' })).toThrow(/PAYMENT_PROVIDER/);
   });

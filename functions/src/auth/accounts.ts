@@ -12,12 +12,19 @@ import { recordAudit } from '../audit/audit.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta, Role } from '../http/route.js';
-import { DUMMY_PASSWORD_HASH, hashPassword, verifyPassword } from './password.js';
+import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { maskPhone } from './phone.js';
 import { consumeSmsCode } from './sms-codes.js';
+import { sessionsChanged } from './revocation.js';
 import { newRefreshToken, sha256Hex, signAccessToken } from './tokens.js';
 
 export const MAX_FAILED_LOGINS = 5;
+/**
+ * A refresh token presented again within this many seconds of its rotation is taken for two
+ * requests of one client racing (two tabs, a retry after a lost answer), not for a copy: that
+ * request is refused and the login lives on. Later, it is a reuse and the login is revoked.
+ */
+export const REFRESH_RACE_SECONDS = 10;
 export const LOCKOUT_MINUTES = 15;
 
 export interface TokenPair {
@@ -63,8 +70,19 @@ export function toAccountView(user: UserRow): AccountView {
 
 const userColumns = ['id', 'phone', 'role', 'status', 'display_name', 'created_at'] as const;
 
-/** Starts a new refresh-token family (a login) or continues one (a refresh). */
-async function issueTokens(deps: AppDeps, db: Db | Trx, user: Principal, meta: RequestMeta, familyId: string = randomUUID()): Promise<TokenPair> {
+/**
+ * Starts a new refresh-token family (a login) or continues one (a refresh). The access token
+ * names the family and the account's session version, so revoking either refuses it
+ * (auth/revocation.ts).
+ */
+async function issueTokens(
+  deps: AppDeps,
+  db: Db | Trx,
+  user: Principal,
+  meta: RequestMeta,
+  sessionVersion: number,
+  familyId: string = randomUUID(),
+): Promise<TokenPair> {
   const now = deps.clock.now();
   const refreshToken = newRefreshToken();
   const expiresAt = new Date(now.getTime() + deps.config.refreshTokenTtlDays * 86_400_000);
@@ -81,22 +99,26 @@ async function issueTokens(deps: AppDeps, db: Db | Trx, user: Principal, meta: R
     })
     .execute();
   return {
-    accessToken: await signAccessToken(deps.config, user, now),
+    accessToken: await signAccessToken(deps.config, user, now, { id: familyId, version: sessionVersion }),
     accessTokenExpiresIn: deps.config.accessTokenTtlSeconds,
     refreshToken,
     refreshTokenExpiresAt: expiresAt.toISOString(),
   };
 }
 
+/**
+ * Registers a patient. The code is checked first and the phone is never looked up before it:
+ * a registered phone was never sent a registration code (sms-codes.ts), so it fails the code
+ * check exactly like a wrong code. Only a caller holding a right code — the phone's owner —
+ * can learn that the phone was registered meanwhile.
+ */
 export async function registerPatient(
   deps: AppDeps,
   input: { phone: string; code: string; password: string; displayName?: string | undefined },
   meta: RequestMeta,
 ): Promise<Session> {
-  const existing = await deps.db.selectFrom('user_account').select('id').where('phone', '=', input.phone).executeTakeFirst();
-  if (existing) throw new AppError('PHONE_ALREADY_REGISTERED');
   await consumeSmsCode(deps, input.phone, 'register', input.code);
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.config.passwordCost);
   const now = deps.clock.now();
   try {
     return await inTransaction(deps.db, async (trx) => {
@@ -113,12 +135,12 @@ export async function registerPatient(
         .executeTakeFirstOrThrow();
       const principal: Principal = { userId: Number(inserted.insertId), role: 'patient' };
       await recordAudit(trx, { actor: principal, action: 'auth.register', target: { type: 'user', id: principal.userId }, meta }, now);
-      const tokens = await issueTokens(deps, trx, principal, meta);
+      const tokens = await issueTokens(deps, trx, principal, meta, 0);
       const user = await trx.selectFrom('user_account').select(userColumns).where('id', '=', principal.userId).executeTakeFirstOrThrow();
       return { account: toAccountView(user), tokens };
     });
   } catch (error) {
-    // Two registrations of one phone racing past the check above: the unique key decides.
+    // Registered since the code was sent (or a concurrent registration): the unique key decides.
     if (isDuplicateKey(error, 'uq_user_phone')) throw new AppError('PHONE_ALREADY_REGISTERED');
     throw error;
   }
@@ -128,7 +150,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
   const now = deps.clock.now();
   const user = await deps.db
     .selectFrom('user_account')
-    .select([...userColumns, 'password_hash', 'locked_until'])
+    .select([...userColumns, 'password_hash', 'locked_until', 'session_version'])
     .where('phone', '=', input.phone)
     .executeTakeFirst();
   const fail = async (reason: string, userId?: number) =>
@@ -146,7 +168,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
     );
 
   if (!user) {
-    await verifyPassword(input.password, DUMMY_PASSWORD_HASH); // same time as a real check
+    await verifyPassword(input.password, dummyPasswordHash(deps.config.passwordCost)); // same time as a real check
     await fail('unknown_phone');
     throw new AppError('INVALID_CREDENTIALS');
   }
@@ -185,21 +207,29 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
     throw new AppError('ACCOUNT_DISABLED');
   }
   const principal: Principal = { userId: user.id, role: user.role };
+  // A hash made at an older cost is stored again at the configured one, now that the password is at hand.
+  const rehashed = needsRehash(user.password_hash, deps.config.passwordCost) ? await hashPassword(input.password, deps.config.passwordCost) : undefined;
   return inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('user_account')
       .set({ failed_login_count: 0, locked_until: null, updated_at: now })
       .where('id', '=', user.id)
       .execute();
+    if (rehashed) {
+      // Only if the password did not change meanwhile.
+      await trx.updateTable('user_account').set({ password_hash: rehashed }).where('id', '=', user.id).where('password_hash', '=', user.password_hash).execute();
+    }
     await recordAudit(trx, { actor: principal, action: 'auth.login', target: { type: 'user', id: user.id }, meta }, now);
-    return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta) };
+    return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta, user.session_version) };
   });
 }
 
 /**
  * Exchanges a refresh token for a new pair. The old token is marked replaced by a conditional
- * UPDATE, so it works once. A replaced or revoked token presented again means it was copied:
- * the whole family (every token descended from that login) is revoked.
+ * UPDATE, so it works once: of concurrent refreshes exactly one wins, and the others are
+ * refused without harming the winner's login (REFRESH_RACE_SECONDS). A replaced token presented
+ * again later means it was copied: the whole family (every token descended from that login)
+ * is revoked, and with it every access token of that login (auth/revocation.ts).
  */
 export async function refresh(deps: AppDeps, refreshToken: string, meta: RequestMeta): Promise<TokenPair> {
   const now = deps.clock.now();
@@ -215,6 +245,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
       'user_account.id as userId',
       'user_account.role',
       'user_account.status',
+      'user_account.session_version',
     ])
     .where('refresh_token.token_hash', '=', sha256Hex(refreshToken))
     .executeTakeFirst();
@@ -223,6 +254,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
 
   const reuse = async () => {
     await revokeFamily(deps.db, row.family_id, now);
+    sessionsChanged(deps.db);
     await recordAudit(
       deps.db,
       { actor: principal, action: 'auth.refresh_reuse', outcome: 'failure', target: { type: 'user', id: row.userId }, meta, summary: { family: row.family_id } },
@@ -230,7 +262,10 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
     );
     return new AppError('REFRESH_TOKEN_REUSED');
   };
-  if (row.replaced_at) throw await reuse();
+  if (row.replaced_at) {
+    if (now.getTime() - row.replaced_at.getTime() < REFRESH_RACE_SECONDS * 1000 && !row.revoked_at) throw new AppError('REFRESH_TOKEN_INVALID');
+    throw await reuse();
+  }
   if (row.revoked_at || row.expires_at <= now) throw new AppError('REFRESH_TOKEN_INVALID');
   if (row.status !== 'active') throw new AppError('ACCOUNT_DISABLED');
 
@@ -242,13 +277,12 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
       .where('replaced_at', 'is', null)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    // Lost a race with another use of the same token. Handled after this transaction ends:
-    // revoking the family touches the row this transaction has locked.
+    // Lost a race with another use of the same token, which just won.
     if (Number(replaced.numUpdatedRows) !== 1) return undefined;
     await recordAudit(trx, { actor: principal, action: 'auth.refresh', target: { type: 'user', id: row.userId }, meta }, now);
-    return issueTokens(deps, trx, principal, meta, row.family_id);
+    return issueTokens(deps, trx, principal, meta, row.session_version, row.family_id);
   });
-  if (!tokens) throw await reuse();
+  if (!tokens) throw new AppError('REFRESH_TOKEN_INVALID');
   return tokens;
 }
 
@@ -256,8 +290,18 @@ async function revokeFamily(db: Db | Trx, familyId: string, now: Date): Promise<
   await db.updateTable('refresh_token').set({ revoked_at: now }).where('family_id', '=', familyId).where('revoked_at', 'is', null).execute();
 }
 
-async function revokeAllSessions(db: Db | Trx, userId: number, now: Date): Promise<void> {
-  await db.updateTable('refresh_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+/**
+ * Ends every login of the account: its refresh tokens are revoked and its session version is
+ * raised, so every access token already issued is refused too. The caller commits, then calls
+ * `sessionsChanged` so this process sees it at once.
+ */
+async function endAllSessions(trx: Trx, userId: number, now: Date): Promise<void> {
+  await trx
+    .updateTable('user_account')
+    .set((eb) => ({ session_version: eb('session_version', '+', 1), session_changed_at: now }))
+    .where('id', '=', userId)
+    .execute();
+  await trx.updateTable('refresh_token').set({ revoked_at: now }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
 }
 
 /** Ends the session (refresh-token family) the token belongs to. Unknown tokens are ignored. */
@@ -271,6 +315,7 @@ export async function logout(deps: AppDeps, refreshToken: string, meta: RequestM
     .executeTakeFirst();
   if (!row) return;
   await revokeFamily(deps.db, row.family_id, now);
+  sessionsChanged(deps.db);
   await recordAudit(deps.db, { actor: { userId: row.userId, role: row.role }, action: 'auth.logout', target: { type: 'user', id: row.userId }, meta }, now);
 }
 
@@ -280,11 +325,12 @@ export async function resetPassword(
   input: { phone: string; code: string; newPassword: string },
   meta: RequestMeta,
 ): Promise<void> {
-  const user = await deps.db.selectFrom('user_account').select(['id', 'role']).where('phone', '=', input.phone).executeTakeFirst();
-  // Without an account no code was ever sent (see issueSmsCode's caller), so this reads as a bad code.
-  if (!user) throw new AppError('SMS_CODE_INVALID');
+  // The code first: a phone without an account was never sent one (sms-codes.ts), so it fails
+  // here exactly like a wrong code, attempt limit included.
   await consumeSmsCode(deps, input.phone, 'reset_password', input.code);
-  const passwordHash = await hashPassword(input.newPassword);
+  const user = await deps.db.selectFrom('user_account').select(['id', 'role']).where('phone', '=', input.phone).executeTakeFirst();
+  if (!user) throw new AppError('SMS_CODE_INVALID');
+  const passwordHash = await hashPassword(input.newPassword, deps.config.passwordCost);
   const now = deps.clock.now();
   await inTransaction(deps.db, async (trx) => {
     await trx
@@ -292,9 +338,10 @@ export async function resetPassword(
       .set({ password_hash: passwordHash, failed_login_count: 0, locked_until: null, updated_at: now })
       .where('id', '=', user.id)
       .execute();
-    await revokeAllSessions(trx, user.id, now);
+    await endAllSessions(trx, user.id, now);
     await recordAudit(trx, { actor: { userId: user.id, role: user.role }, action: 'auth.password_reset', target: { type: 'user', id: user.id }, meta }, now);
   });
+  sessionsChanged(deps.db);
 }
 
 /** Changes the password; other sessions are signed out and this one gets fresh tokens. */
@@ -317,13 +364,17 @@ export async function changePassword(
     throw new AppError('INVALID_CREDENTIALS', '原密码错误');
   }
   if (input.oldPassword === input.newPassword) throw new AppError('PASSWORD_SAME_AS_OLD');
-  const passwordHash = await hashPassword(input.newPassword);
-  return inTransaction(deps.db, async (trx) => {
+  const passwordHash = await hashPassword(input.newPassword, deps.config.passwordCost);
+  const tokens = await inTransaction(deps.db, async (trx) => {
     await trx.updateTable('user_account').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute();
-    await revokeAllSessions(trx, user.id, now);
+    await endAllSessions(trx, user.id, now);
     await recordAudit(trx, { actor: principal, action: 'auth.password_change', target: { type: 'user', id: user.id }, meta }, now);
-    return issueTokens(deps, trx, principal, meta);
+    // This device's new login, under the version just raised (read back: this transaction holds the row).
+    const { session_version } = await trx.selectFrom('user_account').select('session_version').where('id', '=', user.id).executeTakeFirstOrThrow();
+    return issueTokens(deps, trx, principal, meta, session_version);
   });
+  sessionsChanged(deps.db);
+  return tokens;
 }
 
 export async function getAccount(db: Db, userId: number): Promise<AccountView> {
@@ -343,7 +394,7 @@ export async function createStaffAccount(
   meta?: RequestMeta,
   trx?: Trx,
 ): Promise<AccountView> {
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = await hashPassword(input.password, deps.config.passwordCost);
   const now = deps.clock.now();
   const work = async (t: Trx) => {
     const inserted = await t
@@ -379,7 +430,7 @@ export async function setAccountStatus(
 ): Promise<AccountView> {
   if (userId === actor.userId && status === 'disabled') throw new AppError('FORBIDDEN', '不能停用自己的账号');
   const now = deps.clock.now();
-  return inTransaction(deps.db, async (trx) => {
+  const account = await inTransaction(deps.db, async (trx) => {
     const before = await trx.selectFrom('user_account').select(userColumns).where('id', '=', userId).executeTakeFirst();
     if (!before) throw new AppError('NOT_FOUND', '账号不存在');
     await trx
@@ -387,9 +438,11 @@ export async function setAccountStatus(
       .set({ status, updated_at: now, ...(status === 'active' ? { failed_login_count: 0, locked_until: null } : {}) })
       .where('id', '=', userId)
       .execute();
-    if (status === 'disabled') await revokeAllSessions(trx, userId, now);
+    if (status === 'disabled') await endAllSessions(trx, userId, now);
     await recordAudit(trx, { actor, action: 'user.status', target: { type: 'user', id: userId }, meta, summary: { before: before.status, after: status } }, now);
     return { ...toAccountView(before), status };
   });
+  sessionsChanged(deps.db);
+  return account;
 }
 

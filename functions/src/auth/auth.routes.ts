@@ -1,6 +1,5 @@
 /** /api/v1/auth/* and /api/v1/me: thin handlers over auth/accounts.ts and auth/sms-codes.ts. */
 import * as z from 'zod';
-import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 import { okSchema } from '../http/schemas.js';
 import {
@@ -27,14 +26,9 @@ export const authRoutes = [
     body: z.strictObject({ phone: phoneSchema, purpose: z.enum(['register', 'reset_password']) }),
     response: z.object({ expiresInSeconds: z.number().int(), resendAfterSeconds: z.number().int() }),
     status: 202,
-    errors: ['PHONE_ALREADY_REGISTERED', 'SMS_TOO_FREQUENT', 'SMS_DAILY_LIMIT', 'SMS_SEND_FAILED'],
-    handler: async ({ body, deps, meta }) => {
-      const account = await deps.db.selectFrom('user_account').select('id').where('phone', '=', body.phone).executeTakeFirst();
-      if (body.purpose === 'register' && account) throw new AppError('PHONE_ALREADY_REGISTERED');
-      // Reset for an unknown phone: answer as if sent, so the endpoint does not reveal who has an account.
-      if (body.purpose === 'reset_password' && !account) return { expiresInSeconds: 300, resendAfterSeconds: 60 };
-      return issueSmsCode(deps, body.phone, body.purpose, meta);
-    },
+    errors: ['SMS_TOO_FREQUENT', 'SMS_DAILY_LIMIT', 'SMS_SEND_FAILED'],
+    // Answers alike whether or not the phone has an account (auth/sms-codes.ts).
+    handler: ({ body, deps, meta }) => issueSmsCode(deps, body.phone, body.purpose, meta),
   }),
   defineRoute({
     method: 'POST',

@@ -2,8 +2,16 @@
  * One-time SMS verification codes: 6 digits, valid 5 minutes, at most 5 wrong tries, stored
  * only as an HMAC. Sending is rate-limited per phone (one a minute, ten a day) and per client
  * IP (thirty an hour).
+ *
+ * The API never tells whether a phone has an account. A request is counted against the limits
+ * before the account is looked up, and every request that passes them answers the same. What
+ * differs is only what the phone's owner receives: a registration request for a registered
+ * phone gets "该手机号已注册，可直接登录或找回密码" and no code; a reset request for an
+ * unknown phone gets nothing. Both still record a code row, with a hash no code can match
+ * (a random secret that was never sent), so what follows behaves alike too: wrong codes are
+ * counted and the attempt limit is reached the same way as for a code that was sent.
  */
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { AppDeps } from '../http/deps.js';
 import type { RequestMeta } from '../http/route.js';
@@ -20,13 +28,25 @@ export const SMS_MAX_PER_PHONE_PER_DAY = 10;
 export const SMS_MAX_PER_IP_PER_HOUR = 30;
 
 function codeHash(deps: AppDeps, phone: string, purpose: SmsPurpose, code: string): string {
-  return createHmac('sha256', deps.config.jwtSecret).update(`${purpose}:${phone}:${code}`).digest('hex');
+  return createHmac('sha256', deps.config.smsCodeKey).update(`${purpose}:${phone}:${code}`).digest('hex');
+}
+
+/** The hash of a random secret that is never sent: no six-digit code matches it. */
+function unmatchableHash(deps: AppDeps, phone: string, purpose: SmsPurpose): string {
+  return codeHash(deps, phone, purpose, randomBytes(32).toString('base64url'));
 }
 
 /**
- * Records a new code, then counts. Inserting before counting makes the limit hold under
- * concurrent requests: every racer sees every other racer's row, so none slips past the limit
- * (at worst two racers both refuse). A refused attempt removes its own row.
+ * Records a new code, then counts the requests up to and including its own (by id). Inserting
+ * before counting makes the limit hold under concurrent requests: of two racers, the one that
+ * counts last sees the other's row. Counting only rows up to its own id makes the first one
+ * win: of a burst, exactly one is sent (counting every row, each racer saw the others and all
+ * refused). Two would pass only if an insert took an earlier id yet committed after a later
+ * racer had counted — a stall inside one INSERT statement; the cost would be one extra SMS.
+ * A refused attempt removes its own row.
+ *
+ * Only after the limits does it look the phone up, and it answers the same whether or not the
+ * phone has an account (see the top of this file for what is sent).
  */
 export async function issueSmsCode(
   deps: AppDeps,
@@ -41,7 +61,8 @@ export async function issueSmsCode(
     .values({
       phone,
       purpose,
-      code_hash: codeHash(deps, phone, purpose, code),
+      // Nothing can match this until the phone is looked up, after the limits.
+      code_hash: unmatchableHash(deps, phone, purpose),
       expires_at: new Date(now.getTime() + SMS_CODE_TTL_MINUTES * 60_000),
       ip: meta.ip,
       created_at: now,
@@ -59,6 +80,7 @@ export async function issueSmsCode(
     ])
     .where((eb) => eb.or([eb('phone', '=', phone), eb('ip', '=', meta.ip)]))
     .where('created_at', '>', since(86_400))
+    .where('id', '<=', id)
     .executeTakeFirstOrThrow();
 
   let refusal: AppError | undefined;
@@ -70,13 +92,27 @@ export async function issueSmsCode(
     throw refusal;
   }
 
+  const registered = (await deps.db.selectFrom('user_account').select('id').where('phone', '=', phone).executeTakeFirst()) !== undefined;
+  const sendCode = purpose === 'register' ? !registered : registered;
+  // One UPDATE either way, so both answers take the same path through the database.
+  await deps.db
+    .updateTable('sms_code')
+    .set({ code_hash: sendCode ? codeHash(deps, phone, purpose, code) : unmatchableHash(deps, phone, purpose) })
+    .where('id', '=', id)
+    .execute();
+
   try {
-    await deps.sms.send({
-      phone,
-      template: 'verification_code',
-      params: { code, minutes: String(SMS_CODE_TTL_MINUTES) },
-      secretParams: ['code'],
-    });
+    if (sendCode) {
+      await deps.sms.send({
+        phone,
+        template: 'verification_code',
+        params: { code, minutes: String(SMS_CODE_TTL_MINUTES) },
+        secretParams: ['code'],
+      });
+    } else if (purpose === 'register') {
+      await deps.sms.send({ phone, template: 'already_registered', params: {} });
+    }
+    // A reset for a phone without an account sends nothing: no SMS to a stranger's phone.
   } catch (error) {
     await deps.db.deleteFrom('sms_code').where('id', '=', id).execute();
     throw error;

@@ -1,7 +1,7 @@
 /**
  * Access tokens: jose HS256 JWTs, short-lived; the algorithm, issuer and audience are pinned and
  * `exp` is required, so `alg: none`, an RS/HS swap or a token for another system is refused.
- * Refresh tokens: 256-bit random strings; only their SHA-256 is stored (auth/refresh-tokens.ts).
+ * Refresh tokens: 256-bit random strings; only their SHA-256 is stored (auth/accounts.ts).
  *
  * Verifying costs CPU on every authenticated request (bench/booking-burst.ts --cpu-prof: a fifth
  * of a refused booking's), so two things are done once instead of per request:
@@ -11,8 +11,12 @@
  *     bounded map per secret. A hit answers what jose answered for that same string, as long as
  *     the token has not expired by the caller's `now` (then jose decides again and answers
  *     TOKEN_EXPIRED); a token that failed is never remembered, so every forged, tampered or
- *     alg-swapped token still goes through jose's full check. Access tokens are stateless, so
- *     nothing that could revoke one is skipped: there is nothing to revoke before `exp`.
+ *     alg-swapped token still goes through jose's full check. This cache only answers "is this
+ *     string a token we signed": whether its login, account and role are still valid is asked
+ *     of auth/revocation.ts on every request, remembered or not (http/app.ts `authenticate`).
+ *
+ * Besides the account and role a token carries `sid`, the login (refresh-token family) it was
+ * issued to, and `sv`, the account's session version then; revocation compares both.
  */
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -36,9 +40,15 @@ function hmacKey(secret: Uint8Array): Promise<webcrypto.CryptoKey> {
   return key;
 }
 
-interface VerifiedToken {
-  userId: number;
-  role: Role;
+/** What a valid access token says: who, as what, from which login, under which session version. */
+export interface AccessClaims extends Principal {
+  /** The login (refresh-token family); absent only in tokens signed before logins were named. */
+  sessionId: string | undefined;
+  /** user_account.session_version when the token was issued (0 in tokens signed before it existed). */
+  sessionVersion: number;
+}
+
+interface VerifiedToken extends AccessClaims {
   /** The token's `exp` and `nbf` (seconds), checked against the caller's clock on every hit. */
   exp: number;
   nbf: number | undefined;
@@ -57,9 +67,15 @@ function verifiedFor(secret: Uint8Array): Map<string, VerifiedToken> {
   return cache;
 }
 
-export async function signAccessToken(config: Config, principal: Principal, now: Date): Promise<string> {
+/** `session` names the login and the account's session version; omitted only by test and bench tooling. */
+export async function signAccessToken(
+  config: Config,
+  principal: Principal,
+  now: Date,
+  session?: { id: string; version: number },
+): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ role: principal.role })
+  return new SignJWT({ role: principal.role, ...(session ? { sid: session.id, sv: session.version } : {}) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(principal.userId))
     .setIssuer(ISSUER)
@@ -69,13 +85,14 @@ export async function signAccessToken(config: Config, principal: Principal, now:
     .sign(await hmacKey(config.jwtSecret));
 }
 
-export async function verifyAccessToken(config: Config, token: string, now: Date): Promise<Principal> {
+/** The claims of a token this system signed and that has not expired; whether it was revoked is not asked here. */
+export async function verifyAccessToken(config: Config, token: string, now: Date): Promise<AccessClaims> {
   const cache = verifiedFor(config.jwtSecret);
   const seen = cache.get(token);
   if (seen) {
     // jose's own tests, with its default tolerance of 0: expired when exp <= now, early when nbf > now.
     const nowSeconds = Math.floor(now.getTime() / 1000);
-    if (seen.exp > nowSeconds && (seen.nbf === undefined || seen.nbf <= nowSeconds)) return { userId: seen.userId, role: seen.role };
+    if (seen.exp > nowSeconds && (seen.nbf === undefined || seen.nbf <= nowSeconds)) return seen;
     cache.delete(token);
   }
   try {
@@ -88,10 +105,13 @@ export async function verifyAccessToken(config: Config, token: string, now: Date
     });
     const userId = Number(payload.sub);
     const role = payload.role as Role;
+    const { sid, sv = 0 } = payload;
     if (!Number.isSafeInteger(userId) || userId <= 0 || !ROLES.includes(role)) throw new AppError('TOKEN_INVALID');
+    if ((sid !== undefined && typeof sid !== 'string') || typeof sv !== 'number' || !Number.isSafeInteger(sv) || sv < 0) throw new AppError('TOKEN_INVALID');
+    const verified: VerifiedToken = { userId, role, sessionId: sid, sessionVersion: sv, exp: payload.exp!, nbf: payload.nbf };
     if (cache.size >= VERIFIED_TOKENS_MAX) cache.delete(cache.keys().next().value!);
-    cache.set(token, { userId, role, exp: payload.exp!, nbf: payload.nbf });
-    return { userId, role };
+    cache.set(token, verified);
+    return verified;
   } catch (error) {
     if (error instanceof AppError) throw error;
     if (error instanceof errors.JWTExpired) throw new AppError('TOKEN_EXPIRED');

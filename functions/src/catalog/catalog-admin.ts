@@ -1,5 +1,6 @@
 /** Admin management of departments and doctors. A doctor's login account is created with them. */
 import { createStaffAccount } from '../auth/accounts.js';
+import { sessionsChanged } from '../auth/revocation.js';
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
@@ -195,5 +196,6 @@ export async function updateDoctor(deps: AppDeps, actor: Principal, id: number, 
     await trx.updateTable('doctor').set(doctorColumns(input, now)).where('id', '=', id).execute();
     await recordAudit(trx, { actor, action: 'doctor.update', target: { type: 'doctor', id }, meta, summary: { departmentId: { before: before.department_id, after: input.departmentId }, active: { before: before.active === 1, after: input.active } } }, now);
   });
+  sessionsChanged(deps.db); // a deactivated doctor loses the doctor's routes on the next request
   return (await listDoctorsForAdmin(deps.db)).find((d) => d.id === id)!;
 }

@@ -251,6 +251,8 @@ export interface UserAccount {
   password_hash: string;
   phone: string;
   role: "admin" | "doctor" | "patient";
+  session_changed_at: Generated<Date | null>;
+  session_version: Generated<number>;
   status: Generated<"active" | "disabled">;
   updated_at: Date;
 }

@@ -95,6 +95,8 @@ function templatesFor(index: number, fee: number) {
   return rows.map((r) => ({ ...r, slot_minutes: 30, capacity_per_slot: 3 + (index % 3), fee_fen: fee }));
 }
 
+const DEMO_PASSWORD_COST = { N: 2 ** 12, r: 8, p: 1 };
+
 export async function isDatabaseEmpty(deps: AppDeps): Promise<boolean> {
   const row = await deps.db.selectFrom('department').select('id').limit(1).executeTakeFirst();
   return !row;
@@ -104,7 +106,11 @@ export async function loadDemoHospital(deps: AppDeps): Promise<{ departments: nu
   const now = deps.clock.now();
   let doctorIndex = 0;
   let departments = 0;
-  await createStaffAccount(deps, 'system', DEMO_ACCOUNTS.admin);
+  // Every demo password is written in this file (and the README), so the full scrypt cost would
+  // protect nothing and would cost seconds per doctor; a login stores the hash again at the
+  // configured cost (auth/password.ts needsRehash).
+  const publicPasswords: AppDeps = { ...deps, config: { ...deps.config, passwordCost: DEMO_PASSWORD_COST } };
+  await createStaffAccount(publicPasswords, 'system', DEMO_ACCOUNTS.admin);
   await inTransaction(deps.db, async (trx) => {
     await trx
       .insertInto('booking_rule')
@@ -136,7 +142,7 @@ export async function loadDemoHospital(deps: AppDeps): Promise<{ departments: nu
         const first = doctorIndex === 0;
         const phone = first ? DEMO_ACCOUNTS.doctor.phone : `1370000${String(doctorIndex).padStart(4, '0')}`;
         const user = await createStaffAccount(
-          deps,
+          publicPasswords,
           'system',
           { phone, password: first ? DEMO_ACCOUNTS.doctor.password : `Doctor${doctorIndex}x2026`, role: 'doctor', displayName: name },
           undefined,
@@ -170,7 +176,7 @@ export async function loadDemoHospital(deps: AppDeps): Promise<{ departments: nu
       .insertInto('user_account')
       .values({
         phone: DEMO_ACCOUNTS.patient.phone,
-        password_hash: await hashPassword(DEMO_ACCOUNTS.patient.password),
+        password_hash: await hashPassword(DEMO_ACCOUNTS.patient.password, DEMO_PASSWORD_COST),
         role: 'patient',
         display_name: DEMO_ACCOUNTS.patient.displayName,
         created_at: now,

@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router, { type HTTPMethod } from 'find-my-way';
 import * as z from 'zod';
 import { AppError } from '../errors.js';
+import { checkNotRevoked } from '../auth/revocation.js';
 import { verifyAccessToken } from '../auth/tokens.js';
 import type { AppDeps } from './deps.js';
 import { readJsonBody } from './body.js';
@@ -113,9 +114,15 @@ async function authenticate(req: IncomingMessage, route: RouteSpec, deps: AppDep
   const header = req.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header) : null;
   if (!match?.[1]) throw new AppError('UNAUTHENTICATED');
-  const principal = await verifyAccessToken(deps.config, match[1], deps.clock.now());
-  if (Array.isArray(route.auth) && !route.auth.includes(principal.role)) throw new AppError('FORBIDDEN');
-  return principal;
+  const now = deps.clock.now();
+  const claims = await verifyAccessToken(deps.config, match[1], now);
+  // A valid signature is not enough: the login, the account and its role must still stand.
+  const { doctorActive } = await checkNotRevoked(deps.db, match[1], claims, now, deps.config.accessTokenTtlSeconds);
+  if (Array.isArray(route.auth)) {
+    if (!route.auth.includes(claims.role)) throw new AppError('FORBIDDEN');
+    if (claims.role === 'doctor' && !doctorActive) throw new AppError('FORBIDDEN', '该医生已停诊，不能再使用医生功能');
+  }
+  return { userId: claims.userId, role: claims.role };
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {

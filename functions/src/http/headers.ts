@@ -9,7 +9,7 @@ export function securityHeaders(env: Config['env']): Record<string, string> {
     'Referrer-Policy': 'no-referrer',
     'Cross-Origin-Resource-Policy': 'same-site',
     'Cache-Control': 'no-store',
-    ...(env === 'production' ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
+    ...(env === 'production' || env === 'staging' ? { 'Strict-Transport-Security': 'max-age=31536000; includeSubDomains' } : {}),
   };
 }
 
@@ -18,7 +18,7 @@ const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
 function originAllowed(origin: string, config: Config): boolean {
   if (config.corsOrigins.includes(origin)) return true;
   // Taro's H5 dev server runs on its own port; allow loopback origins outside production.
-  return config.env !== 'production' && LOCAL_ORIGIN.test(origin);
+  return (config.env === 'development' || config.env === 'test') && LOCAL_ORIGIN.test(origin);
 }
 
 /**

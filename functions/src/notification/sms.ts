@@ -12,7 +12,7 @@ import type { Logger } from '../logger.js';
 
 export interface SmsMessage {
   phone: string;
-  template: 'verification_code';
+  template: 'verification_code' | 'already_registered';
   params: Record<string, string>;
   /** Parameter names never stored or logged outside the dev provider. */
   secretParams?: readonly string[];
@@ -26,6 +26,8 @@ export interface SmsSender {
 const TEMPLATE_TEXT: Record<SmsMessage['template'], (p: Record<string, string>) => string> = {
   verification_code: (p) =>
     `【南阳市第二人民医院】您的验证码是${p.code}，${p.minutes}分钟内有效。如非本人操作，请忽略本短信。`,
+  // Sent instead of a code when someone asks to register a phone that has an account (auth/sms-codes.ts).
+  already_registered: () => '【南阳市第二人民医院】该手机号已注册，可直接登录或找回密码。如非本人操作，请忽略本短信。',
 };
 
 async function record(db: Db, message: SmsMessage, payload: Record<string, string>, now: Date): Promise<void> {

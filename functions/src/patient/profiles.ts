@@ -15,7 +15,7 @@ import type { Principal, RequestMeta } from '../http/route.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiDate, type LocalDate } from '../time/shanghai.js';
 import { ID_TYPE_LABELS, isValidIdNumber, maskIdNumber, normaliseIdNumber, parseResidentId, type IdType } from './id-document.js';
-import { encryptField, fieldHash } from './personal-data.js';
+import { encryptField, fieldHashes } from './personal-data.js';
 
 export type Gender = 'male' | 'female';
 export type Relation = 'self' | 'child' | 'parent' | 'spouse' | 'other';
@@ -179,6 +179,16 @@ export async function createProfile(deps: AppDeps, principal: Principal, input: 
       if (count >= rules.maxProfilesPerAccount) {
         throw new AppError('PROFILE_LIMIT_REACHED', `每个账号最多添加 ${rules.maxProfilesPerAccount} 位就诊人`);
       }
+      const hashes = fieldHashes(key, `${input.idType}:${idNumber}`);
+      // A person added before the field keys were split carries the v1 hash, which the unique key cannot compare.
+      const addedBefore = await trx
+        .selectFrom('patient_profile')
+        .select('id')
+        .where('account_id', '=', principal.userId)
+        .where('id_number_hash', '=', hashes.v1)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (addedBefore) throw new AppError('PROFILE_DUPLICATE');
       const isDefault = input.isDefault === true || count === 0;
       const inserted = await trx
         .insertInto('patient_profile')
@@ -187,7 +197,7 @@ export async function createProfile(deps: AppDeps, principal: Principal, input: 
           real_name: input.realName,
           id_type: input.idType,
           id_number_cipher: encryptField(key, idNumber),
-          id_number_hash: fieldHash(key, `${input.idType}:${idNumber}`),
+          id_number_hash: hashes.current,
           id_number_masked: maskIdNumber(idNumber),
           gender,
           birth_date: birthDate,
