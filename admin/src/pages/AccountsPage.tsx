@@ -99,6 +99,7 @@ export function AccountsPage() {
             form={form}
             width={480}
             modalProps={{ destroyOnHidden: true }}
+            submitter={{ searchConfig: { submitText: '创建' } }}
             initialValues={{ password: initialPassword() }}
             trigger={<Button type="primary" icon={<PlusOutlined />}>新增管理员</Button>}
             onFinish={async (values) => {

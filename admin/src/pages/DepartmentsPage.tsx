@@ -114,6 +114,7 @@ export function DepartmentsPage() {
         form={form}
         width={560}
         modalProps={{ destroyOnHidden: true, onCancel: () => setEditing(null) }}
+        submitter={{ searchConfig: { submitText: '保存' } }}
         initialValues={current ? inputOf(current) : { parentId: null, sortOrder: 0, active: true }}
         onFinish={async (values) => {
           const body: DepartmentInput = {
@@ -143,7 +144,7 @@ export function DepartmentsPage() {
             { required: true, message: '请输入科室编码' },
             { pattern: /^[A-Z0-9_]{1,20}$/, message: '科室编码为 1–20 位大写字母或数字' },
           ]}
-          fieldProps={{ onChange: (e) => form.setFieldValue('code', e.target.value.toUpperCase()) }}
+          normalize={(value: string | undefined) => value?.toUpperCase()}
         />
         <ProFormSelect
           name="parentId"

@@ -160,6 +160,7 @@ export function DoctorsPage() {
         form={form}
         width={560}
         drawerProps={{ destroyOnHidden: true, onClose: () => setEditing(null) }}
+        submitter={{ searchConfig: { submitText: current ? '保存' : '创建医生及账号' } }}
         initialValues={
           current
             ? { ...inputOf(current), feeYuan: current.defaultFeeFen / 100 }

@@ -137,6 +137,7 @@ export function RulesPage() {
           layout="horizontal"
           labelCol={{ span: 11 }}
           modalProps={{ destroyOnHidden: true, onCancel: () => setEditing(false) }}
+          submitter={{ searchConfig: { submitText: '保存' } }}
           initialValues={Object.fromEntries(RULES.map(({ name }) => [name, name === 'releaseTime' && ruleSet.overrides[name] ? String(ruleSet.overrides[name]).slice(0, 5) : ruleSet.overrides[name]]))}
           onFinish={save}
         >

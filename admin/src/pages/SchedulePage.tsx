@@ -177,6 +177,7 @@ export function SchedulePage() {
         form={addForm}
         width={420}
         modalProps={{ destroyOnHidden: true, onCancel: () => setAdding(null) }}
+        submitter={{ searchConfig: { submitText: '加号' } }}
         initialValues={{ capacity: 5 }}
         onFinish={async (values: { startTime: string; endTime: string; capacity: number }) => {
           if (!adding) return false;
