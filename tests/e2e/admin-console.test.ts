@@ -172,7 +172,13 @@ describe('admin console at 1280 px', () => {
 
   it('shows the schedule with booked / capacity, and the accounts', async () => {
     await page.getByRole('menuitem', { name: /排班管理/ }).click();
-    await page.locator('[data-testid^="booked-"]').first().waitFor(WAIT);
+    await page.locator('.ant-select', { has: page.getByLabel('科室', { exact: true }) }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '心血管内科' }).first().click();
+    // The generated sessions start today: next week holds a full week of them whatever today is.
+    await page.getByRole('button', { name: /下一周/ }).click();
+    const booked = page.locator('[data-testid^="booked-"]');
+    await booked.first().waitFor(WAIT);
+    await expect(booked.first().innerText()).resolves.toMatch(/^0 \/ [1-9]\d*$/);
     await snap('10-schedule');
     await page.getByRole('menuitem', { name: /账号管理/ }).click();
     await page.locator('.ant-table-row').first().waitFor(WAIT);

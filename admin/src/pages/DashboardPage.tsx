@@ -51,9 +51,10 @@ export function DashboardPage() {
     const total = [...perDay.values()].reduce((t, d) => ({ booked: t.booked + d.booked, capacity: t.capacity + d.capacity }), { booked: 0, capacity: 0 });
     const byDay: ChartOption = {
       tooltip: { trigger: 'axis' },
-      legend: { data: ['已预约', '号源'] },
+      // ECharts 6 puts the legend at the bottom by default: keep it above the plot, clear of the axis labels.
+      legend: { top: 0, data: ['已预约', '号源'] },
       grid: { left: 48, right: 24, top: 40, bottom: 32 },
-      xAxis: { type: 'category', data: days.map((d) => `${d.slice(5)} ${WEEKDAY_LABEL[dayjs(d).day()]}`) },
+      xAxis: { type: 'category', axisLabel: { interval: 0 }, data: days.map((d) => `${d.slice(5)} ${WEEKDAY_LABEL[dayjs(d).day()]}`) },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
         { name: '号源', type: 'bar', data: days.map((d) => perDay.get(d)!.capacity), itemStyle: { color: '#d6e4ff' } },
