@@ -2,7 +2,7 @@
  * The one place that reads the environment. Read once at start-up; a missing or malformed
  * value fails fast with a message naming the variable, never later inside a request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const DEV_JWT_SECRET = 'bx87h9-development-secret-not-for-production-use';
 // 32 bytes, base64. Development only: production must set FIELD_ENCRYPTION_KEY.

@@ -3,26 +3,16 @@
  * WeChat mini-program (`build:weapp`) and the H5 build served at /patient/; doctor and admin
  * apps are later H5 builds of the same codebase, selected with `--mode <role>` (which loads
  * `.env.<role>`, setting TARO_APP_ROLE), each with its own output folder and public path.
+ * `build:*` builds against the local API; `release:*` are production builds (build-settings.ts).
  */
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
-
-type Role = 'patient' | 'doctor' | 'admin';
-
-function roleFromEnv(): Role {
-  const role = process.env.TARO_APP_ROLE ?? 'patient';
-  if (role !== 'patient' && role !== 'doctor' && role !== 'admin') throw new Error(`Unknown TARO_APP_ROLE: ${role}`);
-  return role;
-}
+import { buildSettings } from './build-settings';
 
 export default defineConfig<'webpack5'>(async () => {
-  const role = roleFromEnv();
+  // Which app, which API, and whether the development SMS inbox may be used: build-settings.ts.
+  const { role, apiBaseUrl, devSms } = buildSettings(process.env);
   const platform = process.env.TARO_ENV;
   const isH5 = platform === 'h5';
-  // H5 talks to the API on its own origin (the local server serves both); a mini-program needs
-  // an absolute URL, which a deployment sets in TARO_APP_API_BASE_URL.
-  const apiBaseUrl = process.env.TARO_APP_API_BASE_URL || (isH5 ? '/api/v1' : 'http://localhost:3000/api/v1');
-  // The dev SMS inbox (/api/v1/dev/sms) only exists on a development API; production builds turn it off.
-  const devSms = process.env.TARO_APP_DEV_SMS ?? 'true';
   // `dev:h5` empties its output folder and serves from memory: keep it off the build that
   // `npm start` serves (dist/h5 for patients, dist/h5-<role> for the others).
   const h5Output = `dist/h5${role === 'patient' ? '' : `-${role}`}${process.env.NODE_ENV === 'development' ? '-dev' : ''}`;

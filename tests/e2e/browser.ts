@@ -1,5 +1,5 @@
 /**
- * Headless Debian Chromium (/usr/bin/chromium, installed by .ci/run) driven by playwright-core,
+ * Headless Debian Chromium (/usr/bin/chromium, installed by scripts/browser.sh) driven by playwright-core,
  * as a 375 px phone. Screenshots go to test-artifacts/e2e/ (gitignored) to be looked at.
  */
 import { mkdirSync, rmSync } from 'node:fs';

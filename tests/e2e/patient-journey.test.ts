@@ -1,13 +1,14 @@
 /**
  * The patient journey in the H5 build of the mini-program, in real headless Chromium at 375 px,
- * against the real API and a real MariaDB (no mocked API): register with an SMS code, add a
- * 就诊人, a refused booking (the slot filled up meanwhile), book, pay, see the queue number in
+ * against the real API and a real MariaDB (no mocked API): an administrator's login refused and
+ * pointed to the admin console, register with an SMS code, add a 就诊人, a refused booking (the
+ * slot filled up meanwhile), book (retrying after a lost answer), pay, see the queue number in
  * 我的预约, survive an access-token expiry, cancel and see the place back in the calendar,
  * elder mode. A screenshot of every step is kept in test-artifacts/e2e/.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemoHospital } from '../../functions/src/demo/demo-hospital.js';
+import { DEMO_ACCOUNTS, loadDemoHospital } from '../../functions/src/demo/demo-hospital.js';
 import { generateSessions } from '../../functions/src/schedule/generator.js';
 import { newPhone } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -27,6 +28,7 @@ let page: Page;
 let hospital: Hospital;
 let session: Session;
 const refreshCalls: string[] = [];
+const logoutCalls: string[] = [];
 
 beforeAll(async () => {
   await buildMiniapp('h5');
@@ -47,6 +49,7 @@ beforeAll(async () => {
   ({ browser, page } = await launchPhone());
   page.on('request', (request) => {
     if (request.url().endsWith('/api/v1/auth/refresh')) refreshCalls.push(request.url());
+    if (request.url().endsWith('/api/v1/auth/logout')) logoutCalls.push(request.url());
   });
 }, 300_000);
 
@@ -85,8 +88,21 @@ describe('patient H5 journey at 375 px', () => {
     await page.goto(url('index/index'));
     await seen('南阳市第二人民医院').waitFor();
     await page.locator('.dept-item:visible').first().waitFor();
+    expect(await page.locator('.notice:visible').allInnerTexts()).toEqual([
+      '就诊请提前 15 分钟到院，凭证件到分诊台签到',
+      '预约后请按时支付，逾期号源自动释放',
+      '就诊前取消预约，挂号费原路退回',
+    ]);
+    // Every department of the demo hospital that takes bookings, grouped under its parent.
+    const departments = await page.locator('.dept-item:visible').allInnerTexts();
+    expect(departments).toContain('心血管内科');
+    expect(departments).toContain('眼科');
+    expect(departments.length).toBeGreaterThan(15);
     await snap(page, 'home');
     await page.getByPlaceholder('搜索科室、医生姓名或擅长').fill('心');
+    // Only the matching department is left, under its group.
+    await expect.poll(() => page.locator('.dept-item:visible').allInnerTexts(), WAIT).toEqual(['心血管内科']);
+    expect(await page.locator('.dept-group-name:visible').allInnerTexts()).toEqual(['内科']);
     await snap(page, 'home-department-search');
     // Signed out, 我的预约 asks the visitor to sign in instead of failing.
     await page.goto(url('appointments/index'));
@@ -98,10 +114,50 @@ describe('patient H5 journey at 375 px', () => {
     await page.goto(url('index/index'));
     await seen('心血管内科').click();
     await page.locator('.doctor-card:visible').first().waitFor();
+    // The department's two demo doctors, each with title, specialty and fee.
+    const cards = page.locator('.doctor-card:visible');
+    expect((await cards.locator('.doctor-name').allInnerTexts()).sort()).toEqual(['张建国', '李秀兰'].sort());
+    const zhang = cards.filter({ hasText: '张建国' });
+    expect(await textOf(zhang)).toContain('主任医师');
+    expect(await textOf(zhang)).toContain('心血管内科 · 擅长：冠心病介入治疗、复杂心律失常');
+    expect(await textOf(zhang.locator('.fee'))).toBe('¥30.00');
     await snap(page, 'demo-department-doctors');
-    await page.locator('.doctor-card:visible').first().click();
+    await zhang.click();
     await page.locator('.date-cell:visible').first().waitFor();
+    // One date cell per day the doctor sits in the booking window (the generator's sessions).
+    const doctorId = (await app.database.db.selectFrom('doctor').select('id').where('name', '=', '张建国').executeTakeFirstOrThrow()).id;
+    const calendar = await app.request('GET', `/api/v1/doctors/${doctorId}/sessions`);
+    const sessions = calendar.body.sessions as { date: string; slots: { startTime: string; endTime: string }[] }[];
+    const dates = [...new Set(sessions.map((s) => s.date))];
+    expect(dates.length).toBeGreaterThan(0);
+    const cells = await page.locator('.date-cell:visible').allInnerTexts();
+    expect(cells).toHaveLength(dates.length);
+    for (const cell of cells) expect(cell).toMatch(/^(今天|明天|\d{2}-\d{2})\s+周[日一二三四五六]\s+(余\d+|约满|待放号)$/);
+    // The selected day's sessions, each with its time slots.
+    expect(await page.locator('.section-title:visible', { hasText: /\d+月\d+日 周. (上午|下午)/ }).count()).toBeGreaterThan(0);
+    const times = new Set(sessions.flatMap((s) => s.slots.map((slot) => `${slot.startTime.slice(0, 5)}-${slot.endTime.slice(0, 5)}`)));
+    const slots = await page.locator('.slot:visible').allInnerTexts();
+    expect(slots.length).toBeGreaterThan(0);
+    for (const slot of slots) {
+      const [time, ...note] = slot.split(/\s+/);
+      expect(times.has(time!), slot).toBe(true);
+      expect(note.join(' ')).toMatch(/^(余\d+|\d{2}-\d{2} \d{2}:\d{2} 放号|已约满|已过期|停诊)$/);
+    }
     await snap(page, 'demo-doctor-calendar');
+  });
+
+  it("refuses an administrator's login and points to the admin console, leaving no login behind", async () => {
+    await page.goto(url('login/index'));
+    await page.getByPlaceholder('请输入手机号').fill(DEMO_ACCOUNTS.admin.phone);
+    await page.getByPlaceholder('请输入密码').fill(DEMO_ACCOUNTS.admin.password);
+    await button(/^登录$/).click();
+    await seen('管理员请使用管理后台 /admin/ 登录').waitFor();
+    await snap(page, 'admin-login-refused');
+    expect(await page.evaluate("localStorage.getItem('bx87h9.session')")).toBeNull();
+    expect(logoutCalls).toHaveLength(1); // the server's login for it was ended at once
+    await page.goto(url('me/index'));
+    await expect.poll(() => textOf(page.locator('.me-name:visible')), WAIT).toBe('未登录');
+    expect(await textOf(page.locator('body'))).not.toContain('系统管理员');
   });
 
   it('registers with an SMS code read from the dev inbox', async () => {
@@ -172,7 +228,20 @@ describe('patient H5 journey at 375 px', () => {
     await seen(/就诊开始前 2小时（即 \d+月\d+日 06:00）前可取消/).waitFor();
     await snap(page, 'confirm');
     const confirm = button(/确认预约/);
-    // A double tap: one idempotency key, so one booking.
+    // The first answer is lost on the way back (the server did book): the app says so...
+    let lost = 0;
+    await page.route('**/api/v1/appointments', async (route) => {
+      if (route.request().method() !== 'POST' || lost > 0) return route.continue();
+      lost += 1;
+      expect((await route.fetch()).status()).toBe(201);
+      await route.abort('connectionreset');
+    });
+    await confirm.click();
+    await expect.poll(() => textOf(page.locator('.refusal:visible')), WAIT).toBe('网络异常，请检查网络后重试');
+    await snap(page, 'booking-answer-lost');
+    await page.unroute('**/api/v1/appointments');
+    // ...and a retry (here a double tap) sends the same key: the server answers with the hold it
+    // made, not ALREADY_BOOKED.
     await confirm.dblclick();
     await expect.poll(() => textOf(page.locator('.countdown-time:visible')), WAIT).toMatch(/^\d{2}:\d{2}$/);
     await snap(page, 'pay-countdown');

@@ -1,5 +1,5 @@
 /** /api/v1/admin/users: staff accounts are created here, and any account can be disabled. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { createStaffAccount, setAccountStatus, toAccountView } from '../auth/accounts.js';
 import { maskPhone } from '../auth/phone.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';

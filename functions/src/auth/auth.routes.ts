@@ -1,5 +1,5 @@
 /** /api/v1/auth/* and /api/v1/me: thin handlers over auth/accounts.ts and auth/sms-codes.ts. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 import { okSchema } from '../http/schemas.js';

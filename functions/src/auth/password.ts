@@ -32,7 +32,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
 }
 
 /**
- * A valid hash of a random password, verified against when a phone number is unknown so that
- * a failed login takes the same time whether or not the account exists.
+ * A hash in the stored format with the current cost, verified against when a phone number is
+ * unknown so that a failed login takes the same time whether or not the account exists:
+ * verifying runs the same scrypt, and no password derives to random bytes. Built without running
+ * scrypt, which at import would add a whole password hash to every cold start.
  */
-export const DUMMY_PASSWORD_HASH = await hashPassword(randomBytes(16).toString('hex'));
+export const DUMMY_PASSWORD_HASH = `scrypt$${N}$${r}$${p}$${randomBytes(16).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`;

@@ -3,7 +3,7 @@
  * instant), doctor, department and its location, queue number, fee and status. One query with
  * two joins on primary keys; the appointment row already carries the slot's date and times.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Db } from '../db/create-db.js';
 import type { Trx } from '../db/transaction.js';
 import { shanghaiToInstant } from '../time/shanghai.js';

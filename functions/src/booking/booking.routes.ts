@@ -2,7 +2,7 @@
  * /api/v1/appointments (patients) and the suspension routes (doctors, admins): thin handlers
  * over book.ts, pay.ts, cancel.ts, my-appointments.ts and suspend.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, Reply } from '../http/route.js';
 import { idParams } from '../http/schemas.js';
@@ -32,7 +32,7 @@ const suspensionSchema = z
   })
   .meta({ id: 'SessionSuspension' });
 const suspendBody = z.strictObject({ reason: z.string().trim().min(1).max(200).meta({ description: '停诊原因，将通知患者' }) });
-const suspendErrors = ['SESSION_NOT_FOUND', 'SESSION_ALREADY_SUSPENDED'] as const;
+const suspendErrors = ['SESSION_NOT_FOUND', 'SESSION_ALREADY_SUSPENDED', 'SESSION_STARTED'] as const;
 
 export const bookingRoutes = [
   defineRoute({
@@ -67,6 +67,7 @@ export const bookingRoutes = [
       'DAILY_LIMIT_REACHED',
       'DEPARTMENT_DAILY_LIMIT_REACHED',
       'BOOKING_BANNED',
+      'DOCTOR_UNAVAILABLE',
     ],
     handler: async ({ body, headers, deps, principal, meta }) => {
       const key = idempotencyKey(headers);

@@ -5,13 +5,15 @@
  *   UPDATE clinic_session SET status = 'suspended' WHERE id = ? AND status = 'open'
  *   lock and cancel its pending/booked appointments  -- cancelled_by doctor | admin
  *   UPDATE slot SET remaining = remaining + n        -- per slot, n = its cancelled appointments
- *   refunds, notification outbox rows (SMS + in-app) and audit entries
+ *   refunds (payment rows), notification outbox rows (SMS + in-app) and audit entries
  *
- * Slot rows are locked first, as the booking path and cancellation lock them first, so a
- * suspension queues behind a booking in flight instead of deadlocking with it; a booking that
- * arrives later re-reads the session in its conditional UPDATE and is refused SESSION_SUSPENDED.
- * Patients who have already checked in or been seen keep their appointments (and places). A
- * session has at most a few hundred appointments, so one transaction is short enough.
+ * Lock order (book.ts, top): slot → session → appointment → payment, the booking path's and
+ * cancellation's order, so a suspension queues behind a booking in flight instead of
+ * deadlocking with it; a booking that arrives later re-reads the session in its conditional
+ * UPDATE and is refused SESSION_SUSPENDED. Accounts are read (for the SMS), never locked: a
+ * suspension waits for nobody's unrelated request. Patients who have already checked in or
+ * been seen keep their appointments (and places). A session has at most a few hundred
+ * appointments, so one transaction is short enough.
  */
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
@@ -19,6 +21,7 @@ import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { recordRefunds, settleRefunds } from '../payment/refunds.js';
+import { shanghaiToInstant } from '../time/shanghai.js';
 import { cancellableStatuses } from './appointment-view.js';
 import { forgetFullSlots } from './full-slots.js';
 
@@ -35,7 +38,8 @@ const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上'
 /**
  * Suspends `sessionId` and cancels every active appointment that has not started (pending
  * payment or booked), returning each place and refunding each payment. A doctor may suspend
- * only their own sessions.
+ * only their own sessions, and nobody a session whose first slot has started (Shanghai time):
+ * SESSION_STARTED.
  */
 export async function suspendSession(
   deps: AppDeps,
@@ -49,13 +53,25 @@ export async function suspendSession(
   const session = await db
     .selectFrom('clinic_session as cs')
     .innerJoin('doctor as d', 'd.id', 'cs.doctor_id')
-    .select(['cs.id', 'cs.status', 'cs.session_date', 'cs.period', 'd.user_id as doctor_user_id', 'd.name as doctor_name'])
+    .select((eb) => [
+      'cs.id',
+      'cs.status',
+      'cs.session_date',
+      'cs.period',
+      'cs.start_time',
+      'd.user_id as doctor_user_id',
+      'd.name as doctor_name',
+      eb.selectFrom('slot').select((sb) => sb.fn.min('slot.start_time').as('first')).whereRef('slot.session_id', '=', 'cs.id').as('first_slot_start'),
+    ])
     .where('cs.id', '=', sessionId)
     .executeTakeFirst();
   if (!session) throw new AppError('SESSION_NOT_FOUND');
   if (actor.role === 'doctor' && session.doctor_user_id !== actor.userId) throw new AppError('FORBIDDEN');
   if (actor.role === 'patient') throw new AppError('FORBIDDEN');
   if (session.status === 'suspended') throw new AppError('SESSION_ALREADY_SUSPENDED');
+  // Once its first slot has started, patients may already have been seen: 停诊 is for sessions
+  // that have not begun (the visit states that would tell who was seen do not exist yet).
+  if (now >= shanghaiToInstant(session.session_date, session.first_slot_start ?? session.start_time)) throw new AppError('SESSION_STARTED');
   const cancelledBy = actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const);
 
   const outcome = await inTransaction(db, async (trx) => {
@@ -69,14 +85,20 @@ export async function suspendSession(
     if (Number(suspended.numUpdatedRows) !== 1) throw new AppError('SESSION_ALREADY_SUSPENDED');
 
     const victims = await trx
-      .selectFrom('appointment as a')
-      .innerJoin('user_account as u', 'u.id', 'a.account_id')
-      .select(['a.id', 'a.slot_id', 'a.order_no', 'a.account_id', 'a.status', 'a.slot_start', 'u.phone'])
-      .where('a.session_id', '=', sessionId)
-      .where('a.status', 'in', [...cancellableStatuses])
-      .orderBy('a.id')
+      .selectFrom('appointment')
+      .select(['id', 'slot_id', 'order_no', 'account_id', 'status', 'slot_start'])
+      .where('session_id', '=', sessionId)
+      .where('status', 'in', [...cancellableStatuses])
+      .orderBy('id')
       .forUpdate()
       .execute();
+    // The patients' phones for the SMS: a plain read — locking accounts here, after the slots,
+    // would invert the booking path's order and queue the suspension behind unrelated requests.
+    const phones = new Map<number, string>();
+    if (victims.length > 0) {
+      const accounts = await trx.selectFrom('user_account').select(['id', 'phone']).where('id', 'in', [...new Set(victims.map((v) => v.account_id))]).execute();
+      for (const account of accounts) phones.set(account.id, account.phone);
+    }
     if (victims.length > 0) {
       await trx
         .updateTable('appointment')
@@ -100,7 +122,7 @@ export async function suspendSession(
       const text = `【南阳市第二人民医院】您预约的${session.doctor_name}医生${when} ${v.slot_start.slice(0, 5)} 门诊（订单号 ${v.order_no}）因故停诊，预约已取消${v.status === 'booked' ? '，如已支付将原路退款' : ''}。给您带来不便，敬请谅解。`;
       const payload = JSON.stringify({ appointmentId: v.id, orderNo: v.order_no, sessionId, reason, text });
       return [
-        { channel: 'sms' as const, recipient: v.phone, user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
+        { channel: 'sms' as const, recipient: phones.get(v.account_id) ?? '', user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
         { channel: 'in_app' as const, recipient: String(v.account_id), user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
       ];
     });

@@ -1,5 +1,5 @@
 /** Public catalogue (no login) and its admin management. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { passwordSchema, phoneSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
 import { feeFenSchema, idParams, idSchema, localDateSchema } from '../http/schemas.js';

@@ -7,7 +7,7 @@
  */
 import { Kysely, MysqlDialect } from 'kysely';
 import { PlanetScaleDialect } from 'kysely-planetscale';
-import { createPool, type Pool } from 'mysql2';
+import type { Pool } from 'mysql2';
 import type { DatabaseConfig } from '../config.js';
 import { castPlanetScaleValue } from './planetscale-cast.js';
 import type { DB } from './schema.js';
@@ -26,11 +26,16 @@ export function createDb(config: DatabaseConfig): Db {
       }),
     });
   }
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool: createMysqlPool(config.url, config.poolSize) }) });
+  return new Kysely<DB>({ dialect: new MysqlDialect({ pool: () => createMysqlPool(config.url, config.poolSize) }) });
 }
 
-/** A mysql2 pool configured to return the same value types as our PlanetScale cast. */
-export function createMysqlPool(url: string, connectionLimit: number): Pool {
+/**
+ * A mysql2 pool configured to return the same value types as our PlanetScale cast. mysql2 is
+ * imported on first use (Kysely calls this before the first query): the Lambda bundles leave it
+ * out, as production runs on PlanetScale, and loading it would cost every cold start.
+ */
+export async function createMysqlPool(url: string, connectionLimit: number): Promise<Pool> {
+  const { createPool } = await import('mysql2');
   return createPool({
     uri: url,
     connectionLimit,

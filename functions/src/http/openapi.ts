@@ -3,7 +3,7 @@
  * validate requests, so it cannot describe an API other than the one served. Schemas with a
  * `.meta({ id })` become shared components.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { errorCatalog, type ErrorCode } from '../errors.js';
 import type { RouteSpec } from './route.js';
 
@@ -17,7 +17,7 @@ const errorBodySchema: JsonSchema = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { type: 'string', description: '稳定的错误码，客户端据此分支' },
+        code: { $ref: '#/components/schemas/ErrorCode' },
         message: { type: 'string', description: '面向用户的中文说明' },
         details: { type: 'object', additionalProperties: true },
       },
@@ -25,8 +25,16 @@ const errorBodySchema: JsonSchema = {
   },
 };
 
+/** Every error code with its Chinese message, in the catalog's order: the apps' types and messages are generated from it. */
+const errorCodeSchema: JsonSchema = {
+  type: 'string',
+  description: '稳定的错误码，客户端据此分支',
+  enum: Object.keys(errorCatalog),
+  'x-enum-descriptions': Object.values(errorCatalog).map(([, message]) => message),
+};
+
 export function buildOpenApiDocument(routes: readonly RouteSpec[]): JsonSchema {
-  const components: Record<string, JsonSchema> = { Error: errorBodySchema };
+  const components: Record<string, JsonSchema> = { Error: errorBodySchema, ErrorCode: errorCodeSchema };
   const convert = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema => {
     const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as JsonSchema;
     const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;

@@ -1,5 +1,5 @@
 /** zod schemas shared by routes of several domains. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An id in a path or query string: decimal digits only (z.coerce.number would also take

@@ -9,7 +9,7 @@
  * import { lambdaJob } from './job.js';
  * export const handler = lambdaJob('generate-sessions', generateSessions);
  */
-import { createDeps } from '../bootstrap.js';
+import { createDeps } from '../deps.js';
 import type { AppDeps } from '../http/deps.js';
 
 /** A scheduled piece of domain work; its summary (counts, ids) is logged after every run. */

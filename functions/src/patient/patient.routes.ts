@@ -1,5 +1,5 @@
 /** /api/v1/me/profiles…: a patient's 就诊人 and their health records. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { phoneSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
 import { idParams, localDateSchema, okSchema } from '../http/schemas.js';

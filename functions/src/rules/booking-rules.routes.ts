@@ -7,7 +7,7 @@
  * A change of daysAhead or releaseTime applies to sessions created afterwards: a session's
  * release instant is fixed when the schedule generator creates it (clinic_session.release_at).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
 import { inTransaction } from '../db/transaction.js';

@@ -2,7 +2,7 @@
  * Schedules: admins manage every doctor's templates and sessions; a doctor manages their own
  * (`/doctor/…`, the doctor id comes from the login, never from the request).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import { defineRoute, type Principal } from '../http/route.js';

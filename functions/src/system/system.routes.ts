@@ -1,6 +1,6 @@
 /** Operations endpoints: health, the OpenAPI document, and development-only helpers. */
 import { sql } from 'kysely';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { phoneSchema } from '../auth/schemas.js';
 import { defineRoute, Reply, type RouteSpec } from '../http/route.js';

@@ -2,10 +2,23 @@ import { call } from './request';
 import type { Appointment, AppointmentScope } from './types';
 
 /**
- * A new key per booking attempt (one confirm screen): a double tap or a retry after a lost
- * answer sends the same key, and the server returns the same appointment instead of a second.
+ * The Idempotency-Key of each booking choice (a slot and a 就诊人), kept for as long as the
+ * choice stands: a double tap, or a retry after a lost answer or a 503, sends the same request
+ * with the same key, and the server answers with the hold it already made (or books it now if
+ * the first try never arrived) instead of ALREADY_BOOKED. A refusal (SLOT_FULL) is not stored
+ * under the key, so retrying the same choice later books if a place came back. Another slot or
+ * 就诊人 is another booking, with a new key (the server refuses one key for two requests).
  */
-export function newIdempotencyKey(): string {
+export function idempotencyKeys(): (slotId: number, profileId: number) => string {
+  let current: { choice: string; key: string } | null = null;
+  return (slotId, profileId) => {
+    const choice = `${slotId}/${profileId}`;
+    if (current?.choice !== choice) current = { choice, key: newIdempotencyKey() };
+    return current.key;
+  };
+}
+
+function newIdempotencyKey(): string {
   const random = Array.from({ length: 4 }, () => Math.random().toString(36).slice(2, 10)).join('');
   return `${Date.now().toString(36)}-${random}`.slice(0, 64);
 }

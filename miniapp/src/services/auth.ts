@@ -1,3 +1,4 @@
+import { ApiError } from './interceptors';
 import { call } from './request';
 import { currentSession, signIn, signOut } from './session';
 import type { Account, Session } from './types';
@@ -28,8 +29,25 @@ export async function register(input: { phone: string; code: string; password: s
   return session.account;
 }
 
+/** Where each role signs in: every app admits only its own role (TARO_APP_ROLE). */
+const OWN_APP: Record<Account['role'], string> = {
+  patient: '患者请使用患者端微信小程序或 /patient/ 登录',
+  doctor: '医生请使用医生工作站 /doctor/ 登录',
+  admin: '管理员请使用管理后台 /admin/ 登录',
+};
+
+/**
+ * Signs in with a password. An account of another role (a doctor or an administrator in the
+ * patient app) is refused with WRONG_APP, whose message names that role's app; the login the
+ * server just made for it is ended at once (its refresh token revoked), not left lying around.
+ */
 export async function login(phone: string, password: string): Promise<Account> {
   const session = await call<Session>('POST', '/auth/login', { body: { phone, password }, noRefresh: true });
+  const { role } = session.account;
+  if (role !== process.env.TARO_APP_ROLE) {
+    await call('POST', '/auth/logout', { body: { refreshToken: session.tokens.refreshToken }, quiet: true, noRefresh: true }).catch(() => undefined);
+    throw new ApiError(403, 'WRONG_APP', OWN_APP[role]);
+  }
   signIn(session.account, session.tokens);
   return session.account;
 }

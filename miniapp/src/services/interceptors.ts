@@ -9,7 +9,7 @@
  */
 import Taro from '@tarojs/taro';
 import { currentSession, replaceTokens, signOut } from './session';
-import type { TokenPair } from './types';
+import type { ApiErrorCode, TokenPair } from './types';
 
 export const API_BASE_URL = process.env.TARO_APP_API_BASE_URL;
 
@@ -40,7 +40,7 @@ export class ApiError extends Error {
 }
 
 const NETWORK_MESSAGE = '网络异常，请检查网络后重试';
-const REFRESHABLE = new Set(['TOKEN_EXPIRED', 'TOKEN_INVALID']);
+const REFRESHABLE = new Set<string>(['TOKEN_EXPIRED', 'TOKEN_INVALID'] satisfies ApiErrorCode[]);
 
 function errorOf(response: Response): ApiError {
   const body = response.data as { error?: { code?: string; message?: string } } | undefined;
@@ -71,7 +71,14 @@ export async function errorToToast(chain: Chain): Promise<Response> {
 
 let refreshing: Promise<boolean> | null = null;
 
-/** Exchanges the refresh token once, however many calls ask at the same time. */
+/** The server's answers that end this login: a refused refresh token or a disabled account. */
+const LOGIN_OVER = new Set<string>(['REFRESH_TOKEN_INVALID', 'REFRESH_TOKEN_REUSED', 'ACCOUNT_DISABLED'] satisfies ApiErrorCode[]);
+
+/**
+ * Exchanges the refresh token once, however many calls ask at the same time. Resolves false
+ * (and signs out) only when the server refused the token; a failure that says nothing about it
+ * (network, 5xx, 429) rejects with that error and keeps the login, so a later call tries again.
+ */
 export function refreshTokens(): Promise<boolean> {
   refreshing ??= (async () => {
     const session = currentSession();
@@ -86,8 +93,9 @@ export function refreshTokens(): Promise<boolean> {
       } as RequestParams as Taro.request.Option<TokenPair>);
       replaceTokens(response.data);
       return true;
-    } catch {
-      // Invalid, expired or reused: this login is over on the server, end it here too.
+    } catch (error) {
+      if (!(error instanceof ApiError) || !LOGIN_OVER.has(error.code)) throw error;
+      // Invalid, expired, reused or the account disabled: this login is over on the server, end it here too.
       signOut();
       return false;
     }
@@ -103,7 +111,8 @@ export async function refreshOn401(chain: Chain): Promise<Response> {
   const response = await chain.proceed(params);
   if (response.statusCode !== 401 || params.api?.noRefresh || !tokenUsed) return response;
   if (!REFRESHABLE.has(errorOf(response).code)) return response;
-  // Another call may have refreshed while this one was in flight: then just retry.
+  // Another call may have refreshed while this one was in flight: then just retry. A refresh
+  // that could not reach the server rejects, and this call fails with its error (errorToToast).
   const refreshed = currentSession()?.accessToken !== tokenUsed || (await refreshTokens());
   if (!refreshed) return { ...response, data: { error: { code: 'REFRESH_TOKEN_INVALID', message: '登录已过期，请重新登录' } } };
   return chain.proceed(params);

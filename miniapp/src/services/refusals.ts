@@ -1,8 +1,11 @@
 /**
  * What a patient is told when a booking is refused: the server's message for the code plus
- * what they can do next. Codes are the booking route's (functions/src/booking/booking.routes.ts).
+ * what they can do next. Codes are the API's (api-types.gen.ts): one that no longer exists is
+ * a type error here.
  */
-const ADVICE: Record<string, string> = {
+import type { ApiErrorCode } from './types';
+
+const ADVICE: Partial<Record<ApiErrorCode, string>> = {
   SLOT_FULL: '请返回选择其他时段或其他日期。',
   SLOT_NOT_RELEASED: '请在放号时间后再来预约。',
   SESSION_SUSPENDED: '请选择其他医生或其他日期。',
@@ -16,6 +19,6 @@ const ADVICE: Record<string, string> = {
 };
 
 export function refusalText(code: string, message: string): string {
-  const advice = ADVICE[code];
+  const advice = ADVICE[code as ApiErrorCode];
   return advice ? `${message}，${advice}` : message;
 }

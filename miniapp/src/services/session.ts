@@ -20,7 +20,9 @@ let cached: StoredSession | null | undefined;
 export function currentSession(): StoredSession | null {
   if (cached === undefined) {
     const stored: unknown = Taro.getStorageSync(STORAGE_KEY);
-    cached = stored && typeof stored === 'object' ? (stored as StoredSession) : null;
+    const session = stored && typeof stored === 'object' ? (stored as StoredSession) : null;
+    // A login of another role kept from before this app admitted only its own: not ours to use.
+    cached = session?.account.role === process.env.TARO_APP_ROLE ? session : null;
   }
   return cached;
 }

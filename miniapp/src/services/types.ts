@@ -1,165 +1,60 @@
 /**
- * Shapes of the API's answers, as described by GET /api/v1/openapi.json (the server's zod
- * schemas: functions/src/catalog/catalog.routes.ts, patient/patient.routes.ts,
- * auth/schemas.ts, booking/appointment-view.ts). tests/miniapp/api-types.test.ts checks these
- * names and fields against the served document so the two cannot drift apart silently.
+ * The app's names for the API's shapes: aliases of api-types.gen.ts, which `npm run api:types`
+ * generates from the API's openapi.json (and `npm test` checks is up to date). Nothing here is
+ * written by hand, so a change of the server's schemas reaches every page as a type error.
  */
+import type { components, paths } from './api-types.gen';
+
+type Schemas = components['schemas'];
+/** The JSON a route answers with on success (200 or 201). */
+type Ok<Path extends keyof paths, Method extends 'get' | 'post' | 'put' | 'delete'> = NonNullable<paths[Path][Method]> extends {
+  responses: infer R;
+}
+  ? R extends { 200: { content: { 'application/json': infer T } } }
+    ? T
+    : R extends { 201: { content: { 'application/json': infer T } } }
+      ? T
+      : never
+  : never;
+/** The JSON body a route takes. */
+type Body<Path extends keyof paths, Method extends 'post' | 'put'> = NonNullable<paths[Path][Method]> extends {
+  requestBody?: { content: { 'application/json': infer T } };
+}
+  ? T
+  : never;
+
+/** Every error code of the API. */
+export type ApiErrorCode = Schemas['ErrorCode'];
+/** A Shanghai clinic date, YYYY-MM-DD. */
 export type LocalDate = string;
+/** An instant, ISO 8601 in UTC. */
 export type Instant = string;
-export type DoctorTitle = 'chief' | 'associate_chief' | 'attending' | 'resident';
-export type Period = 'morning' | 'afternoon' | 'evening';
 
-export interface Account {
-  id: number;
-  phone: string;
-  role: 'patient' | 'doctor' | 'admin';
-  status: 'active' | 'disabled';
-  displayName: string | null;
-  createdAt: Instant;
-}
+export type Account = Schemas['Account'];
+export type TokenPair = Schemas['TokenPair'];
+export type Session = Schemas['Session'];
+export type DepartmentNode = Schemas['DepartmentNode'];
+export type DoctorCard = Schemas['DoctorCard'];
+export type DoctorTitle = DoctorCard['title'];
 
-export interface TokenPair {
-  accessToken: string;
-  accessTokenExpiresIn: number;
-  refreshToken: string;
-  refreshTokenExpiresAt: Instant;
-}
+export type DoctorCalendar = Ok<'/api/v1/doctors/{id}/sessions', 'get'>;
+export type ClinicSession = DoctorCalendar['sessions'][number];
+export type CalendarSlot = ClinicSession['slots'][number];
+export type Period = ClinicSession['period'];
+export type SlotState = CalendarSlot['state'];
 
-export interface Session {
-  account: Account;
-  tokens: TokenPair;
-}
+export type PatientProfile = Schemas['PatientProfile'];
+export type NewProfile = Body<'/api/v1/me/profiles', 'post'>;
+export type IdType = PatientProfile['idType'];
+export type Relation = PatientProfile['relation'];
 
-export interface DepartmentNode {
-  id: number;
-  code: string;
-  name: string;
-  intro: string | null;
-  location: string | null;
-  parentId: number | null;
-  children: DepartmentNode[];
-}
+export type HealthRecord = Schemas['HealthRecord'];
+export type BloodType = HealthRecord['bloodType'];
+export type RhFactor = HealthRecord['rhFactor'];
 
-export interface DoctorCard {
-  id: number;
-  name: string;
-  title: DoctorTitle;
-  titleLabel: string;
-  specialty: string;
-  intro: string | null;
-  photoUrl: string | null;
-  feeFen: number;
-  department: { id: number; name: string; location: string | null };
-  availability: { date: LocalDate; remaining: number; released: boolean }[];
-}
-
-export type SlotState = 'available' | 'full' | 'not_released' | 'suspended' | 'past';
-
-export interface CalendarSlot {
-  id: number;
-  startTime: string;
-  endTime: string;
-  capacity: number;
-  remaining: number;
-  state: SlotState;
-  stateLabel: string;
-}
-
-export interface ClinicSession {
-  id: number;
-  date: LocalDate;
-  period: Period;
-  periodLabel: string;
-  startTime: string;
-  endTime: string;
-  feeFen: number;
-  status: 'open' | 'suspended';
-  suspendReason: string | null;
-  releaseAt: Instant;
-  remaining: number;
-  slots: CalendarSlot[];
-}
-
-export interface DoctorCalendar {
-  from: LocalDate;
-  to: LocalDate;
-  sessions: ClinicSession[];
-}
-
-export type IdType = 'resident_id' | 'passport' | 'hk_macao_permit' | 'taiwan_permit' | 'foreign_permanent';
-export type Relation = 'self' | 'child' | 'parent' | 'spouse' | 'other';
-
-export interface PatientProfile {
-  id: number;
-  realName: string;
-  idType: IdType;
-  idTypeLabel: string;
-  idNumberMasked: string;
-  gender: 'male' | 'female';
-  birthDate: LocalDate;
-  age: number;
-  phoneMasked: string;
-  relation: Relation;
-  isDefault: boolean;
-  createdAt: Instant;
-}
-
-export interface NewProfile {
-  realName: string;
-  idType: IdType;
-  idNumber: string;
-  gender?: 'male' | 'female';
-  birthDate?: LocalDate;
-  phone: string;
-  relation: Relation;
-  isDefault?: boolean;
-}
-
-export type BloodType = 'A' | 'B' | 'AB' | 'O' | 'unknown';
-export type RhFactor = 'positive' | 'negative' | 'unknown';
-
-export interface HealthRecord {
-  bloodType: BloodType;
-  rhFactor: RhFactor;
-  allergies: string;
-  chronicConditions: string;
-  medications: string;
-  notes: string;
-  updatedAt: Instant | null;
-}
-
-export type AppointmentStatus = 'pending_payment' | 'booked' | 'checked_in' | 'completed' | 'cancelled' | 'expired' | 'no_show';
-export type AppointmentScope = 'upcoming' | 'past' | 'cancelled';
-
-export interface Appointment {
-  id: number;
-  orderNo: string;
-  status: AppointmentStatus;
-  queueNumber: number;
-  feeFen: number;
-  holdExpiresAt: Instant | null;
-  profile: { id: number; realName: string };
-  slot: { id: number; sessionId: number; date: LocalDate; period: Period; startTime: string; endTime: string; startsAt: Instant };
-  doctor: { id: number; name: string; title: DoctorTitle };
-  department: { id: number; name: string; location: string | null };
-  createdAt: Instant;
-  paidAt: Instant | null;
-  cancelledAt: Instant | null;
-  cancelledBy: 'patient' | 'doctor' | 'admin' | 'system' | null;
-  cancelReason: string | null;
-  expiredAt: Instant | null;
-}
+export type Appointment = Schemas['Appointment'];
+export type AppointmentStatus = Appointment['status'];
+export type AppointmentScope = NonNullable<NonNullable<paths['/api/v1/appointments']['get']['parameters']['query']>['scope']>;
 
 /** The booking rules in force for a department (GET /booking-rules): hospital policy, public. */
-export interface EffectiveBookingRules {
-  daysAhead: number;
-  releaseTime: string;
-  cancelCutoffMinutes: number;
-  paymentHoldMinutes: number;
-  maxPerProfilePerDay: number;
-  maxPerProfilePerDepartmentPerDay: number;
-  maxProfilesPerAccount: number;
-  noShowThreshold: number;
-  noShowWindowDays: number;
-  noShowBanDays: number;
-}
+export type EffectiveBookingRules = Schemas['EffectiveBookingRules'];

@@ -1,5 +1,5 @@
 import Taro from '@tarojs/taro';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import { AsyncView } from '../../components/async-view';
 import { LoginRequired } from '../../components/login-required';
 import { Text, View } from '@tarojs/components';
@@ -7,7 +7,7 @@ import { Button } from '../../components/nutui';
 import { PageShell } from '../../components/page-shell';
 import { useAsync } from '../../hooks/use-async';
 import { useSession } from '../../hooks/use-session';
-import { bookAppointment, newIdempotencyKey } from '../../services/appointments';
+import { bookAppointment, idempotencyKeys } from '../../services/appointments';
 import { fetchBookingRules, fetchDoctor, fetchDoctorCalendar } from '../../services/catalogue';
 import { ApiError } from '../../services/interceptors';
 import { fetchProfiles } from '../../services/profiles';
@@ -24,8 +24,8 @@ export default function ConfirmBooking() {
   const [profileId, setProfileId] = useState<number | null>(null);
   const [booking, setBooking] = useState(false);
   const [refusal, setRefusal] = useState<string | null>(null);
-  // One key for this confirm screen: a double tap or a retry never makes a second booking.
-  const idempotencyKey = useRef(newIdempotencyKey());
+  // One key per choice of slot and 就诊人: a double tap or a retry never makes a second booking.
+  const [idempotencyKey] = useState(idempotencyKeys);
 
   const { state, reload } = useAsync(
     async () => {
@@ -47,13 +47,11 @@ export default function ConfirmBooking() {
     setBooking(true);
     setRefusal(null);
     try {
-      const appointment = await bookAppointment(slotId, profileId, idempotencyKey.current);
+      const appointment = await bookAppointment(slotId, profileId, idempotencyKey(slotId, profileId));
       void Taro.redirectTo({ url: `/pages/pay/index?id=${appointment.id}` });
     } catch (error) {
       if (error instanceof ApiError) setRefusal(refusalText(error.code, error.message));
       else setRefusal('预约失败，请稍后重试');
-      // A refusal is final for this attempt; a new tap is a new attempt with a new key.
-      idempotencyKey.current = newIdempotencyKey();
     } finally {
       setBooking(false);
     }

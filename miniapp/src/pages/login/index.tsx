@@ -6,6 +6,7 @@ import { Button, Input, TabPane, Tabs } from '../../components/nutui';
 import { PageShell } from '../../components/page-shell';
 import { SmsCodeField } from '../../components/sms-code-field';
 import { login, register } from '../../services/auth';
+import { ApiError } from '../../services/interceptors';
 import { isValidPhone, passwordProblem } from '../../utils/id-number';
 import { go } from '../../utils/navigation';
 
@@ -38,8 +39,12 @@ export default function Login() {
       else await login(phone, password);
       void Taro.showToast({ title: mode === 'register' ? '注册成功' : '登录成功', icon: 'success' });
       leave();
-    } catch {
-      // The toast said why (wrong password, wrong code…).
+    } catch (error) {
+      // A doctor's or an administrator's account: say which app is theirs, and keep it on screen.
+      if (error instanceof ApiError && error.code === 'WRONG_APP') {
+        void Taro.showModal({ title: '请使用对应的应用登录', content: error.message, showCancel: false, confirmText: '知道了' });
+      }
+      // Otherwise the toast said why (wrong password, wrong code…).
     } finally {
       setSubmitting(false);
     }

@@ -1,0 +1,203 @@
+/**
+ * bench/lambda-bundles.ts — what a cold start of each Lambda function costs before its handler runs:
+ * the size of the zip Lambda downloads and the time Node takes to import the bundled handler.
+ *
+ *   npm run bench:lambda                        # osls package (into .serverless/), then measure
+ *   npm run bench:lambda -- --existing          # measure the artifacts already in .serverless/
+ *   npm run bench:lambda -- --runs 21 --dir /tmp/pkg
+ *
+ * Each zip is extracted into a directory with no node_modules above it, as on Lambda. Every
+ * measurement is a fresh `node` process that imports one handler module with that function's
+ * environment from the packaged CloudFormation template (secrets, which AWS resolves at deploy,
+ * replaced by well-formed dummies; nothing connects anywhere at import). A bare `node -e ''` runs
+ * in the same rounds, interleaved, so the machine's noise hits every column alike. Printed per
+ * function, medians of `--runs`: zip and bundle size, the import measured inside the process
+ * (`await import(handler)`) and the whole process's wall time, each also over the bare start's
+ * time (the ratios hold better than milliseconds on a machine shared with other work).
+ * The Lambda runtime's own start (its bootstrap, before our module) is not in these figures.
+ * When it packages, it also prints what each bundle is made of (from esbuild's metafiles,
+ * bytes of minified output per package or source folder), the place to look when a zip grows.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readZip } from '../tests/deploy/read-zip.js';
+
+const { values: args } = parseArgs({
+  options: {
+    existing: { type: 'boolean', default: false },
+    dir: { type: 'string', default: '.serverless' },
+    runs: { type: 'string', default: '11' },
+  },
+});
+const root = fileURLToPath(new URL('..', import.meta.url));
+const packageDir = resolve(root, args.dir);
+const runs = Number(args.runs);
+// Our own serverless-esbuild work folder, kept for its metafiles (serverless.yml), removed below.
+const workFolder = `.esbuild/bench-${process.pid}`;
+
+if (!args.existing) {
+  console.log(`osls package --package ${args.dir} …`);
+  const started = performance.now();
+  const packaged = spawnSync(join(root, 'node_modules/.bin/osls'), ['package', '--package', packageDir], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ESBUILD_WORK_FOLDER: workFolder, ESBUILD_KEEP_OUTPUT: 'true' },
+  });
+  if (packaged.status !== 0) process.exit(packaged.status ?? 1);
+  console.log(`packaged in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+interface Bundle {
+  name: string;
+  module: string;
+  zipBytes: number;
+  bundleBytes: number;
+  handlerUrl: string;
+  env: Record<string, string>;
+}
+
+const state = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8'));
+const extractDir = mkdtempSync(join(tmpdir(), 'bx87h9-bench-lambda-'));
+const bundles: Bundle[] = Object.entries(state.service.functions as Record<string, { handler: string; environment?: Record<string, string> }>).map(
+  ([name, fn]) => {
+    const zip = join(packageDir, `${name}.zip`);
+    const files = readZip(zip);
+    for (const [path, data] of files) {
+      const target = join(extractDir, name, path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, data);
+    }
+    const module = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
+    return {
+      name,
+      module,
+      zipBytes: statSync(zip).size,
+      bundleBytes: files.get(module)?.length ?? 0,
+      handlerUrl: pathToFileURL(join(extractDir, name, module)).href,
+      env: lambdaEnvironment({ ...state.service.provider.environment, ...fn.environment }),
+    };
+  },
+);
+
+/**
+ * The function's environment as Lambda would set it, with each `{{resolve:secretsmanager:…:KEY}}`
+ * replaced by a dummy of the right shape (the configuration is validated at import).
+ */
+function lambdaEnvironment(declared: Record<string, string>): Record<string, string> {
+  const dummies: Record<string, string> = {
+    JWT_SECRET: randomBytes(48).toString('base64'),
+    FIELD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    SMS_HTTP_URL: 'https://sms.invalid/send',
+    DATABASE_HOST: 'aws.connect.psdb.invalid',
+  };
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(declared)) {
+    const secret = /^\{\{resolve:secretsmanager:[^}]*:SecretString:([A-Z0-9_]+)\}\}$/.exec(String(value))?.[1];
+    env[name] = secret ? (dummies[secret] ?? `bench-${secret.toLowerCase()}`) : String(value);
+  }
+  return env;
+}
+
+/** The environment of a measured process: PATH and the function's variables, nothing of ours. */
+function processEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH ?? '', ...extra };
+}
+
+/** One fresh process importing `url`; returns its wall time and the import time it measured. */
+function coldImport(bundle: Bundle): { wallMs: number; importMs: number } {
+  const script =
+    'const t = performance.now(); await import(process.argv[1]); ' +
+    'process.stdout.write(String(performance.now() - t)); process.exit(0);';
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script, bundle.handlerUrl], {
+    env: processEnv(bundle.env),
+    encoding: 'utf8',
+  });
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.status !== 0) throw new Error(`${bundle.name}: import failed\n${child.stderr}`);
+  return { wallMs, importMs: Number(child.stdout) };
+}
+
+function bareStart(): number {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['-e', ''], { env: processEnv() });
+  if (child.status !== 0) throw new Error('node -e "" failed');
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Bytes of the bundle by npm package (or folder of functions/src), largest first. */
+function composition(bundle: Bundle): string | undefined {
+  const metafile = join(root, workFolder, '.build', bundle.module.replace(/\.mjs$/, '-meta.json'));
+  if (!existsSync(metafile)) return undefined;
+  const outputs = JSON.parse(readFileSync(metafile, 'utf8')).outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
+  const bytes = new Map<string, number>();
+  const [, output] = Object.entries(outputs).find(([path]) => path.endsWith('.mjs'))!;
+  for (const [path, input] of Object.entries(output.inputs)) {
+    const parts = path.split('/');
+    const key = parts[0] === 'node_modules' ? parts.slice(1, parts[1]!.startsWith('@') ? 3 : 2).join('/') : parts.slice(0, 3).join('/');
+    bytes.set(key, (bytes.get(key) ?? 0) + input.bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8)
+    .map(([key, size]) => `${key} ${(size / 1024).toFixed(0)}`)
+    .join(', ');
+}
+
+try {
+  for (const bundle of bundles) {
+    const parts = composition(bundle);
+    if (parts) console.log(`${bundle.name} (KiB): ${parts}`);
+  }
+  console.log();
+
+  const bare: number[] = [];
+  const measured = new Map(bundles.map((b) => [b.name, { wall: [] as number[], imports: [] as number[] }]));
+  coldImport(bundles[0]!); // the first spawn pays for the page cache; not counted
+  for (let round = 0; round < runs; round += 1) {
+    bare.push(bareStart());
+    for (const bundle of bundles) {
+      const { wallMs, importMs } = coldImport(bundle);
+      measured.get(bundle.name)!.wall.push(wallMs);
+      measured.get(bundle.name)!.imports.push(importMs);
+    }
+  }
+
+  const bareMs = median(bare);
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+  const rows = [
+    ['function', 'zip', 'bundle', 'import', 'import ÷ bare', 'process', 'process ÷ bare'],
+    ["node -e ''", '', '', '', '', `${bareMs.toFixed(0)} ms`, '1.0'],
+    ...bundles.map((b) => {
+      const m = measured.get(b.name)!;
+      const imported = median(m.imports);
+      const wall = median(m.wall);
+      return [
+        b.name,
+        kib(b.zipBytes),
+        kib(b.bundleBytes),
+        `${imported.toFixed(0)} ms`,
+        (imported / bareMs).toFixed(2),
+        `${wall.toFixed(0)} ms`,
+        (wall / bareMs).toFixed(2),
+      ];
+    }),
+  ];
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  console.log(`Node ${process.version}, ${runs} runs each, medians; import = await import(handler) inside the process`);
+  for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
+} finally {
+  rmSync(extractDir, { recursive: true, force: true });
+  rmSync(join(root, workFolder), { recursive: true, force: true });
+}
