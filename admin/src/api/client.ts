@@ -8,6 +8,7 @@
  *    message unless the caller asks for `quiet` (forms show it beside their fields instead).
  */
 import { message } from 'antd';
+import { errorMessages } from '../../../miniapp/src/services/api-types.gen';
 import type { TokenPair } from './schema';
 import { currentSession, replaceTokens, signOut } from './session';
 
@@ -59,7 +60,9 @@ async function errorOf(response: Response): Promise<ApiError> {
     body = undefined;
   }
   const code = body?.error?.code ?? `HTTP_${response.status}`;
-  const text = body?.error?.message ?? (response.status >= 500 ? '系统繁忙，请稍后重试' : '请求失败，请稍后重试');
+  // The server's message for its code; the generated table's when the body has none (a proxy's error page).
+  const known = (errorMessages as Record<string, string | undefined>)[code];
+  const text = body?.error?.message ?? known ?? (response.status >= 500 ? '系统繁忙，请稍后重试' : '请求失败，请稍后重试');
   return new ApiError(response.status, code, text);
 }
 

@@ -1,8 +1,9 @@
 /**
- * The API's request and response types, read off the generated OpenAPI types by path and method,
- * so a page names `Response<'/api/v1/admin/doctors', 'get'>` and never restates a server shape.
+ * The API's request and response types, read off the repository's one generated file of API types
+ * (`npm run api:types`, from openapi.json; every app imports it) by path and method, so a page names
+ * `Response<'/api/v1/admin/doctors', 'get'>` and never restates a server shape.
  */
-import type { paths } from './openapi.tmp';
+import type { paths } from '../../../miniapp/src/services/api-types.gen';
 
 export type ApiPath = keyof paths;
 type Method = 'get' | 'post' | 'put' | 'delete';
