@@ -17,6 +17,7 @@ import { getEffectiveRules } from '../../functions/src/rules/booking-rules.js';
 import { generateSessions } from '../../functions/src/schedule/generator.js';
 import { newPhone } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Session } from '../support/scenario.js';
 import { REPO_ROOT } from '../miniapp/build.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
@@ -25,6 +26,8 @@ const WAIT = { timeout: 15_000 };
 let app: TestApp;
 let browser: Browser;
 let page: Page;
+/** Tomorrow's session of a doctor of their own department, with two of its places booked. */
+let clinic: Session & { departmentName: string };
 const loginAnswers: { role: string; refreshToken: string }[] = [];
 
 async function snap(name: string): Promise<void> {
@@ -44,6 +47,21 @@ beforeAll(async () => {
   app = await startTestApp({}, undefined, { frontEnd: true });
   await loadDemoHospital(app.deps);
   await generateSessions(app.deps);
+  const hospital = await createDoctor(app.database.db, { name: '周文博', title: 'chief' });
+  const session = await createSession(app.database.db, hospital, {
+    date: shanghaiDay(app.clock.now(), 1),
+    feeFen: 2500,
+    slots: [
+      { start: '08:00', capacity: 3 },
+      { start: '08:30', capacity: 2 },
+    ],
+  });
+  for (const [patient, slotId] of (await createPatients(app.database.db, 2)).map((p, i) => [p, session.slotIds[i]!] as const)) {
+    const booked = await book(app, patient, slotId);
+    if (booked.status !== 201) throw new Error(`booking failed: ${JSON.stringify(booked.body)}`);
+  }
+  const department = await app.database.db.selectFrom('department').select('name').where('id', '=', hospital.departmentId).executeTakeFirstOrThrow();
+  clinic = { ...session, departmentName: department.name };
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
@@ -181,7 +199,42 @@ describe('admin console at 1280 px', () => {
     await expect(booked.first().innerText()).resolves.toMatch(/^0 \/ [1-9]\d*$/);
     await snap('10-schedule');
     await page.getByRole('menuitem', { name: /账号管理/ }).click();
-    await page.locator('.ant-table-row').first().waitFor(WAIT);
+    await page.locator('.ant-table-row', { hasText: DEMO_ACCOUNTS.admin.displayName }).waitFor(WAIT);
+    await expect(page.getByText(/共 \d+ 个账号/).innerText()).resolves.toMatch(/^共 [1-9]\d* 个账号$/);
     await snap('11-accounts');
+  });
+
+  it('lowers a slot\'s capacity, then suspends the session after previewing what it cancels', async () => {
+    await page.getByRole('menuitem', { name: /排班管理/ }).click();
+    await page.locator('.ant-select', { has: page.getByLabel('科室', { exact: true }) }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: clinic.departmentName }).first().click();
+    // Tomorrow is in next week when today is Sunday.
+    if (new Date(`${clinic.date}T00:00:00Z`).getUTCDay() === 1) await page.getByRole('button', { name: /下一周/ }).click();
+    const booked = page.getByTestId(`booked-${clinic.sessionId}`);
+    await expect.poll(() => booked.innerText().catch(() => '')).toBe('2 / 5');
+    const row = page.locator('.ant-table-row', { has: booked });
+    await row.locator('.ant-table-row-expand-icon').click();
+    // Down to what is booked: never below it (the input's minimum, and the server's rule).
+    await page.getByLabel('08:00 号源数').fill('1');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => booked.innerText()).toBe('2 / 3');
+    await snap('12-capacity');
+    await row.getByText('停诊').click();
+    const preview = page.locator('.ant-modal-content .ant-alert');
+    await expect.poll(() => preview.innerText().catch(() => '')).toContain('停诊将取消该场次已预约的 2 个号');
+    await page.getByLabel('停诊原因（将通知患者）').fill('医生临时外出会诊');
+    await snap('13-suspend-preview');
+    await page.getByRole('button', { name: '确认停诊' }).click();
+    await expect.poll(() => row.innerText()).toContain('停诊：医生临时外出会诊');
+    const active = await app.database.db
+      .selectFrom('appointment')
+      .innerJoin('slot', 'slot.id', 'appointment.slot_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('slot.session_id', '=', clinic.sessionId)
+      .where('appointment.status', 'in', ['pending_payment', 'booked'])
+      .executeTakeFirstOrThrow();
+    expect(Number(active.n)).toBe(0);
+    expect(await capacityViolations(app.database.db)).toEqual([]);
+    await snap('14-suspended');
   });
 });
