@@ -13,3 +13,19 @@ export function mondayOf(date: string | Dayjs): Dayjs {
 }
 
 export const formatDay = (d: Dayjs): string => d.format('YYYY-MM-DD');
+
+const DATE_TIME = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An instant (ISO string) as Shanghai wall-clock time, `YYYY-MM-DD HH:mm`. */
+export function shanghaiDateTime(iso: string): string {
+  const parts = Object.fromEntries(DATE_TIME.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

@@ -13,6 +13,7 @@ import type { AdminAccount, Body } from '../api/schema';
 import { currentSession } from '../api/session';
 import { formErrorHandler } from '../components/formErrors';
 import { initialPassword, ROLE_LABEL } from '../components/labels';
+import { shanghaiDateTime } from '../components/shanghai';
 
 type NewAdmin = Omit<Body<'/api/v1/admin/users', 'post'>, 'role'>;
 const ROLE_COLOR = { patient: 'default', doctor: 'blue', admin: 'purple' } as const;
@@ -50,13 +51,13 @@ export function AccountsPage() {
         a.status === 'disabled' ? (
           <Tag color="red">已停用</Tag>
         ) : a.lockedUntil && dayjs(a.lockedUntil).isAfter(dayjs()) ? (
-          <Tag color="orange">锁定至 {dayjs(a.lockedUntil).format('HH:mm')}</Tag>
+          <Tag color="orange">锁定至 {shanghaiDateTime(a.lockedUntil).slice(11)}</Tag>
         ) : (
           <Tag color="green">正常</Tag>
         ),
     },
     { title: '连续登录失败', dataIndex: 'failedLoginCount', width: 120, align: 'right', search: false },
-    { title: '注册时间', dataIndex: 'createdAt', width: 170, search: false, render: (_, a) => dayjs(a.createdAt).format('YYYY-MM-DD HH:mm') },
+    { title: '注册时间（北京时间）', dataIndex: 'createdAt', width: 170, search: false, render: (_, a) => shanghaiDateTime(a.createdAt) },
     {
       title: '操作',
       valueType: 'option',
