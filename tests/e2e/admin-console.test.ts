@@ -231,6 +231,7 @@ describe('admin console at 1280 px', () => {
     await snap('13-suspend-preview');
     await page.getByRole('button', { name: '确认停诊' }).click();
     await expect.poll(() => row.innerText()).toContain('停诊：医生临时外出会诊');
+    await page.getByText('已停诊：取消 2 个预约，退款 0 笔，通知 2 位患者').waitFor(WAIT);
     const active = await app.database.db
       .selectFrom('appointment')
       .innerJoin('slot', 'slot.id', 'appointment.slot_id')

@@ -4,7 +4,7 @@
  * preview of what it cancels (every appointment not yet seen is cancelled, refunded and told).
  */
 import { ModalForm, PageContainer, ProFormDigit, ProFormTextArea, ProFormTimePicker, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { Alert, App, Button, DatePicker, Form, InputNumber, Progress, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, DatePicker, Form, InputNumber, Progress, Select, Space, Table, Tag } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { departmentApi, doctorApi, sessionApi } from '../api/endpoints';
@@ -200,8 +200,8 @@ export function SchedulePage() {
         open={suspending !== null}
         form={suspendForm}
         width={480}
-        modalProps={{ destroyOnHidden: true, onCancel: () => setSuspending(null), okButtonProps: { danger: true } }}
-        submitter={{ searchConfig: { submitText: '确认停诊' } }}
+        modalProps={{ destroyOnHidden: true, onCancel: () => setSuspending(null) }}
+        submitter={{ searchConfig: { submitText: '确认停诊' }, submitButtonProps: { danger: true } }}
         onFinish={async ({ reason }) => {
           if (!suspending) return false;
           try {
@@ -223,7 +223,6 @@ export function SchedulePage() {
           description={preview > 0 ? '待支付的订单直接取消，已支付的原路退款，并短信通知每位患者。此操作不能撤销。' : '停诊后患者将不能再预约该场次。此操作不能撤销。'}
         />
         <ProFormTextArea name="reason" label="停诊原因（将通知患者）" fieldProps={{ maxLength: 200, showCount: true, rows: 3 }} rules={[{ required: true, whitespace: true, message: '请填写停诊原因' }]} />
-        <Typography.Text type="secondary">号源已约人数来自当前排班数据。</Typography.Text>
       </ModalForm>
     </PageContainer>
   );
