@@ -60,17 +60,17 @@ export function DepartmentsPage() {
   }
 
   const columns: ProColumns<Node>[] = [
-    { title: '科室名称', dataIndex: 'name', width: 220 },
-    { title: '编码', dataIndex: 'code', width: 120 },
-    { title: '上级科室', dataIndex: 'parentId', width: 140, render: (_, d) => (d.parentId === null ? '—' : nameOf(d.parentId)) },
-    { title: '位置', dataIndex: 'location', ellipsis: true },
-    { title: '医生数', dataIndex: 'doctorCount', width: 90, align: 'right' },
-    { title: '排序', dataIndex: 'sortOrder', width: 80, align: 'right' },
-    { title: '状态', dataIndex: 'active', width: 90, render: (_, d) => (d.active ? <Tag color="green">启用</Tag> : <Tag>已停用</Tag>) },
+    { title: '科室名称', dataIndex: 'name', width: 200 },
+    { title: '编码', dataIndex: 'code', width: 100 },
+    { title: '上级科室', dataIndex: 'parentId', width: 110, render: (_, d) => (d.parentId === null ? '—' : nameOf(d.parentId)) },
+    { title: '位置', dataIndex: 'location', width: 220, ellipsis: true },
+    { title: '医生数', dataIndex: 'doctorCount', width: 80, align: 'right' },
+    { title: '排序', dataIndex: 'sortOrder', width: 70, align: 'right' },
+    { title: '状态', dataIndex: 'active', width: 80, render: (_, d) => (d.active ? <Tag color="green">启用</Tag> : <Tag>已停用</Tag>) },
     {
       title: '操作',
       valueType: 'option',
-      width: 150,
+      width: 110,
       render: (_, d) => [
         <a key="edit" onClick={() => setEditing(d)}>编辑</a>,
         d.active ? (
