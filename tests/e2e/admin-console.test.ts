@@ -31,9 +31,9 @@ let clinic: Session & { departmentName: string };
 const loginAnswers: { role: string; refreshToken: string }[] = [];
 
 async function snap(name: string): Promise<void> {
-  await page.waitForTimeout(400); // let modals, messages and charts settle
   // From the top: a full-page shot of a scrolled page paints the fixed header mid-page.
   await page.mouse.wheel(0, -100_000);
+  await page.waitForTimeout(400); // let the scroll, modals, messages and charts settle
   await page.screenshot({ path: path.join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
 }
 
