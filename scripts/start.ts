@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system locally. Starts the development MariaDB (unless DATABASE_URL is
  * set), migrates, loads the demo hospital into an empty database, builds a front-end app whose
- * H5 build is missing, serves the API and the apps, and prints the URLs and demo accounts.
+ * build is missing (patient H5, admin console), serves the API and the apps, and prints the URLs and demo accounts.
  */
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -25,7 +25,7 @@ if (generated.created > 0) console.log(`Generated ${generated.created} clinic se
 for (const app of FRONT_END_APPS) {
   if (existsSync(path.join(app.root, 'index.html'))) continue;
   // Once per clone (about 20 s): later starts serve the existing build; rebuild after changes.
-  console.log(`No H5 build for ${app.prefix} yet: building it first (${app.buildCommand})…`);
+  console.log(`No build for ${app.prefix} yet: building it first (${app.buildCommand})…`);
   execSync(app.buildCommand, { stdio: 'inherit' });
 }
 await startServer(deps);
@@ -35,6 +35,7 @@ console.log(`
 bx87h9 is running (${deps.config.env}).
   Patient app   ${base}/patient/   (H5 of the mini-program; open at phone width)
   Doctor app    ${base}/doctor/    (医生工作站, H5; sign in as the demo doctor below)
+  Admin console ${base}/admin/     (desktop browser; log in as the admin below)
   API           ${base}/api/v1
   Health        ${base}/api/v1/health
   OpenAPI       ${base}/api/v1/openapi.json

@@ -11,6 +11,8 @@ bash scripts/browser.sh install
 npx tsc -p tsconfig.json
 # The mini-program has its own compiler settings (bundler resolution, DOM, JSX).
 npx tsc -p miniapp/tsconfig.json
+# The admin console likewise (Vite: bundler resolution, DOM, JSX).
+npx tsc -p admin/tsconfig.json
 npx tsx scripts/db-types.ts --verify
 npx tsx scripts/api-types.ts --verify
 npx vitest run "$@"

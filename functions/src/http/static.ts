@@ -1,6 +1,6 @@
 /**
  * Serves the built front-end apps beside the API on the local server: each app's H5 build under
- * its own path (`/patient/`, `/doctor/`; `/admin/` when that app exists). Plain node:
+ * its own path (`/patient/`, `/doctor/`, `/admin/`). Plain node:
  * content types, no path outside an app's folder, hash-router SPA fallback to index.html,
  * long-lived caching for content-hashed assets and none for index.html (so a new build is seen
  * at once). Production serves these builds from a CDN instead; the Lambda never loads this file.
@@ -28,6 +28,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 export const FRONT_END_APPS: readonly FrontEndApp[] = [
   { prefix: '/patient/', root: path.join(REPO_ROOT, 'miniapp/dist/h5'), buildCommand: 'npm run build:h5 -w miniapp' },
   { prefix: '/doctor/', root: path.join(REPO_ROOT, 'miniapp/dist/h5-doctor'), buildCommand: 'npm run build:h5:doctor -w miniapp' },
+  { prefix: '/admin/', root: path.join(REPO_ROOT, 'admin/dist'), buildCommand: 'npm run build -w admin' },
 ];
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -50,8 +51,11 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ttf': 'font/ttf',
 };
 
-/** Taro names its bundles `name.<8 hex>.js|css` (miniapp/config/index.ts): those never change. */
-const HASHED_ASSET = /\.[0-9a-f]{8,}\.(js|css)$/;
+/**
+ * Content-hashed bundles never change: Taro names them `name.<8 hex>.js|css` (miniapp/config/index.ts),
+ * Vite `assets/name-<8 base64url>.js|css` (admin/vite.config.ts).
+ */
+const HASHED_ASSET = /(\.[0-9a-f]{8,}|[\\/]assets[\\/][\w.-]+-[\w-]{8})\.(js|css)$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 async function fileAt(file: string): Promise<Stats | undefined> {

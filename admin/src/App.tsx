@@ -1,0 +1,42 @@
+/** Routes of the console: the login page, and every other page inside the shell once an admin is signed in. */
+import { useEffect, useState } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { currentSession, onSessionChange, type AdminSession } from './api/session';
+import { Shell } from './components/Shell';
+import { AccountsPage } from './pages/AccountsPage';
+import { DashboardPage } from './pages/DashboardPage';
+import { DepartmentsPage } from './pages/DepartmentsPage';
+import { DoctorsPage } from './pages/DoctorsPage';
+import { LoginPage } from './pages/LoginPage';
+import { RulesPage } from './pages/RulesPage';
+import { SchedulePage } from './pages/SchedulePage';
+
+function useSession(): AdminSession | null {
+  const [session, setSession] = useState(currentSession);
+  useEffect(() => onSessionChange(setSession), []);
+  return session;
+}
+
+export function App() {
+  const session = useSession();
+  const location = useLocation();
+  if (!session) {
+    if (location.pathname === '/login') return <LoginPage />;
+    // Back to where the admin was once signed in again.
+    return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  }
+  return (
+    <Routes>
+      <Route path="/login" element={<Navigate to="/" replace />} />
+      <Route element={<Shell session={session} />}>
+        <Route index element={<DashboardPage />} />
+        <Route path="departments" element={<DepartmentsPage />} />
+        <Route path="doctors" element={<DoctorsPage />} />
+        <Route path="schedule" element={<SchedulePage />} />
+        <Route path="rules" element={<RulesPage />} />
+        <Route path="accounts" element={<AccountsPage />} />
+        <Route path="*" element={<Navigate to="/" replace />} />
+      </Route>
+    </Routes>
+  );
+}

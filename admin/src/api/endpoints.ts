@@ -1,0 +1,61 @@
+/** Every API route the console uses, one typed function each (types from the generated OpenAPI types). */
+import { call } from './client';
+import type {
+  Account,
+  AdminAccount,
+  AdminDepartment,
+  AdminDoctor,
+  Body,
+  ClinicSession,
+  DepartmentInput,
+  DoctorInput,
+  LoginSession,
+  NewDoctorInput,
+  Query,
+  Response,
+  RuleBook,
+  RuleOverrides,
+  RuleSet,
+  Suspension,
+} from './schema';
+
+export const authApi = {
+  login: (body: Body<'/api/v1/auth/login', 'post'>) => call<LoginSession>('POST', '/auth/login', { body, quiet: true, noRefresh: true, anonymous: true }),
+  logout: (refreshToken: string) => call<{ ok: true }>('POST', '/auth/logout', { body: { refreshToken }, quiet: true, noRefresh: true, anonymous: true }),
+  me: () => call<Account>('GET', '/me'),
+};
+
+export const departmentApi = {
+  list: () => call<{ items: AdminDepartment[] }>('GET', '/admin/departments'),
+  create: (body: DepartmentInput) => call<AdminDepartment>('POST', '/admin/departments', { body, quiet: true }),
+  update: (id: number, body: DepartmentInput) => call<AdminDepartment>('PUT', `/admin/departments/${id}`, { body, quiet: true }),
+};
+
+export const doctorApi = {
+  list: (departmentId?: number) => call<{ items: AdminDoctor[] }>('GET', '/admin/doctors', { query: { departmentId } }),
+  create: (body: NewDoctorInput) => call<AdminDoctor>('POST', '/admin/doctors', { body, quiet: true }),
+  update: (id: number, body: DoctorInput) => call<AdminDoctor>('PUT', `/admin/doctors/${id}`, { body, quiet: true }),
+};
+
+export const userApi = {
+  list: (query: Query<'/api/v1/admin/users', 'get'>) => call<Response<'/api/v1/admin/users', 'get'>>('GET', '/admin/users', { query }),
+  create: (body: Body<'/api/v1/admin/users', 'post'>) => call<Account>('POST', '/admin/users', { body, quiet: true }),
+  setStatus: (id: number, status: 'active' | 'disabled') => call<Account>('PUT', `/admin/users/${id}/status`, { body: { status } }),
+};
+
+export const ruleApi = {
+  book: () => call<RuleBook>('GET', '/admin/booking-rules'),
+  ofDepartment: (departmentId: number) => call<RuleSet>('GET', `/admin/booking-rules/departments/${departmentId}`),
+  saveGlobal: (body: RuleOverrides) => call<RuleSet>('PUT', '/admin/booking-rules', { body, quiet: true }),
+  saveDepartment: (departmentId: number, body: RuleOverrides) =>
+    call<RuleSet>('PUT', `/admin/booking-rules/departments/${departmentId}`, { body, quiet: true }),
+  removeDepartment: (departmentId: number) => call<RuleSet>('DELETE', `/admin/booking-rules/departments/${departmentId}`),
+};
+
+export const sessionApi = {
+  list: (query: Query<'/api/v1/admin/sessions', 'get'>) => call<{ items: ClinicSession[] }>('GET', '/admin/sessions', { query }),
+  setCapacity: (slotId: number, capacity: number) => call<ClinicSession>('PUT', `/admin/slots/${slotId}/capacity`, { body: { capacity }, quiet: true }),
+  addSlot: (sessionId: number, body: Body<'/api/v1/admin/sessions/{id}/slots', 'post'>) =>
+    call<ClinicSession>('POST', `/admin/sessions/${sessionId}/slots`, { body, quiet: true }),
+  suspend: (sessionId: number, reason: string) => call<Suspension>('POST', `/admin/sessions/${sessionId}/suspend`, { body: { reason }, quiet: true }),
+};

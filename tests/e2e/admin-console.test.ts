@@ -1,0 +1,248 @@
+/**
+ * The admin console in real headless Chromium at 1280 px, against the real API and a real
+ * MariaDB (no mocked API), built as `npm start` builds it and served at /admin/ by the local
+ * server: a doctor's login refused (and ended on the server), the admin's login, the dashboard's
+ * chart, a department and a doctor created and listed (the initial password shown once really
+ * logs the doctor in), a rule changed and its value in force and source shown, the schedule and
+ * accounts pages. Screenshots go to test-artifacts/e2e/admin-*.png, to be looked at.
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, loadDemoHospital } from '../../functions/src/demo/demo-hospital.js';
+import { getEffectiveRules } from '../../functions/src/rules/booking-rules.js';
+import { generateSessions } from '../../functions/src/schedule/generator.js';
+import { newPhone } from '../support/accounts.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Session } from '../support/scenario.js';
+import { REPO_ROOT } from '../miniapp/build.js';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
+const WAIT = { timeout: 15_000 };
+
+let app: TestApp;
+let browser: Browser;
+let page: Page;
+/** Tomorrow's session of a doctor of their own department, with two of its places booked. */
+let clinic: Session & { departmentName: string };
+const loginAnswers: { role: string; refreshToken: string }[] = [];
+
+async function snap(name: string): Promise<void> {
+  // From the top: a full-page shot of a scrolled page paints the fixed header mid-page.
+  await page.mouse.wheel(0, -100_000);
+  await page.waitForTimeout(400); // let the scroll, modals, messages and charts settle
+  await page.screenshot({ path: path.join(ARTIFACTS, `admin-${name}.png`), fullPage: true });
+}
+
+/** An antd Select inside the form item labelled `label`: open it and pick the option. */
+async function pick(label: string, option: string): Promise<void> {
+  // The chosen value covers the search input: click the select's box in that form item.
+  await page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).locator('.ant-select-selector').click();
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+beforeAll(async () => {
+  // A production build, as npm start makes (vitest's NODE_ENV=test would give React's development build).
+  await promisify(execFile)('npm', ['run', 'build', '-w', 'admin'], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 * 1024 * 1024 });
+  app = await startTestApp({}, undefined, { frontEnd: true });
+  await loadDemoHospital(app.deps);
+  await generateSessions(app.deps);
+  const hospital = await createDoctor(app.database.db, { name: '周文博', title: 'chief' });
+  const session = await createSession(app.database.db, hospital, {
+    date: shanghaiDay(app.clock.now(), 1),
+    feeFen: 2500,
+    slots: [
+      { start: '08:00', capacity: 3 },
+      { start: '08:30', capacity: 2 },
+    ],
+  });
+  for (const [patient, slotId] of (await createPatients(app.database.db, 2)).map((p, i) => [p, session.slotIds[i]!] as const)) {
+    const booked = await book(app, patient, slotId);
+    if (booked.status !== 201) throw new Error(`booking failed: ${JSON.stringify(booked.body)}`);
+  }
+  const department = await app.database.db.selectFrom('department').select('name').where('id', '=', hospital.departmentId).executeTakeFirstOrThrow();
+  clinic = { ...session, departmentName: department.name };
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
+  // A desk in another time zone: dates shown must still be Shanghai's.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on('response', async (response) => {
+    if (!response.url().endsWith('/api/v1/auth/login') || response.status() !== 200) return;
+    const body = (await response.json()) as { account: { role: string }; tokens: { refreshToken: string } };
+    loginAnswers.push({ role: body.account.role, refreshToken: body.tokens.refreshToken });
+  });
+  // Only this run's admin screenshots (the patient journey's stay).
+  mkdirSync(ARTIFACTS, { recursive: true });
+  for (const file of readdirSync(ARTIFACTS)) if (file.startsWith('admin-')) rmSync(path.join(ARTIFACTS, file));
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function logIn(phone: string, password: string): Promise<void> {
+  await page.getByPlaceholder('手机号').fill(phone);
+  await page.getByPlaceholder('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}
+
+describe('admin console at 1280 px', () => {
+  it('serves the build at /admin/ with the login page, and caches hashed assets for good', async () => {
+    await page.goto(`${app.baseUrl}/admin/`);
+    await expect.poll(() => page.url()).toMatch(/\/admin\/#\/login$/);
+    await page.getByText('预约挂号管理后台').first().waitFor(WAIT);
+    const script = await page.locator('script[type="module"]').getAttribute('src');
+    const asset = await fetch(`${app.baseUrl}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await snap('01-login');
+  });
+
+  it("refuses a doctor's login, says where to go, and ends that login on the server", async () => {
+    await logIn(DEMO_ACCOUNTS.doctor.phone, DEMO_ACCOUNTS.doctor.password);
+    const alert = page.getByRole('alert');
+    await expect.poll(() => alert.innerText().catch(() => '')).toContain('该账号不是管理员账号');
+    await expect(alert.getByRole('link', { name: /医生工作站/ }).getAttribute('href')).resolves.toBe('/doctor/');
+    await snap('02-doctor-refused');
+    const doctorLogin = loginAnswers.find((a) => a.role === 'doctor');
+    expect(doctorLogin).toBeDefined();
+    // The console logged it out: its refresh token no longer works.
+    const refreshed = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: doctorLogin!.refreshToken } });
+    expect(refreshed.status).toBe(401);
+    expect(page.url()).toMatch(/#\/login$/);
+  });
+
+  it('lets the admin in: the shell in Chinese with their name, and the dashboard chart', async () => {
+    await logIn(DEMO_ACCOUNTS.admin.phone, DEMO_ACCOUNTS.admin.password);
+    await expect.poll(() => page.getByTestId('current-admin').innerText().catch(() => '')).toBe(DEMO_ACCOUNTS.admin.displayName);
+    await page.getByText('南阳市第二人民医院 · 预约挂号管理后台').first().waitFor(WAIT);
+    await page.getByRole('img', { name: '每日号源与预约' }).locator('canvas').waitFor(WAIT);
+    await snap('03-dashboard');
+  });
+
+  it('creates a department and lists it in the tree', async () => {
+    await page.getByRole('menuitem', { name: /科室管理/ }).click();
+    await page.getByRole('button', { name: /新增科室/ }).click();
+    await page.getByLabel('科室名称').fill('老年医学科');
+    await page.getByLabel('科室编码').fill('geri');
+    await pick('上级科室', '内科');
+    await page.getByLabel('位置').fill('门诊楼 5 楼');
+    await snap('04-department-form');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    const row = page.locator('.ant-table-row', { hasText: '老年医学科' });
+    await row.waitFor(WAIT);
+    await expect(row.innerText()).resolves.toContain('GERI');
+    const stored = await app.database.db.selectFrom('department').select(['code', 'parent_id', 'active']).where('name', '=', '老年医学科').executeTakeFirstOrThrow();
+    const internal = await app.database.db.selectFrom('department').select('id').where('name', '=', '内科').executeTakeFirstOrThrow();
+    expect(stored).toEqual({ code: 'GERI', parent_id: internal.id, active: 1 });
+    await snap('05-departments');
+  });
+
+  it('creates a doctor with a login account whose initial password is shown once and works', async () => {
+    const phone = newPhone();
+    await page.getByRole('menuitem', { name: /医生管理/ }).click();
+    await page.getByRole('button', { name: /新增医生/ }).click();
+    await page.getByLabel('姓名').fill('林海涛');
+    await pick('职称', '副主任医师');
+    await pick('科室', '老年医学科');
+    await page.getByLabel('挂号费（元）').fill('25');
+    await page.getByLabel('登录手机号').fill(phone);
+    await page.getByLabel('擅长').fill('老年慢病综合管理');
+    await snap('06-doctor-form');
+    await page.getByRole('button', { name: '创建医生及账号' }).click();
+    const shown = page.getByTestId('initial-password');
+    await shown.waitFor(WAIT);
+    const password = (await shown.locator('code').innerText()).trim();
+    expect(password).toMatch(/^(?=.*[A-Za-z])(?=.*\d).{10}$/);
+    await snap('07-initial-password');
+    const login = await app.request('POST', '/api/v1/auth/login', { body: { phone, password } });
+    expect(login.status).toBe(200);
+    expect(login.body.account.role).toBe('doctor');
+    await page.getByRole('button', { name: '我已记下' }).click();
+    const row = page.locator('.ant-table-row', { hasText: '林海涛' });
+    await row.waitFor(WAIT);
+    const text = await row.innerText();
+    expect(text).toContain('老年医学科');
+    expect(text).toContain('副主任医师');
+    expect(text).toContain('¥25.00');
+    await snap('08-doctors');
+  });
+
+  it('changes a global rule and shows the value in force and where it comes from', async () => {
+    await page.getByRole('menuitem', { name: /预约规则/ }).click();
+    const cutoff = page.locator('[data-rule="cancelCutoffMinutes"]');
+    await cutoff.waitFor(WAIT);
+    const before = await getEffectiveRules(app.database.db, null);
+    await page.getByRole('button', { name: /修改全院规则/ }).click();
+    await page.getByLabel('取消时限').fill('45');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => cutoff.innerText()).toBe('45');
+    await expect(page.locator('[data-source="cancelCutoffMinutes"]').innerText()).resolves.toBe('全院设置');
+    expect(before.cancelCutoffMinutes).not.toBe(45);
+    expect((await getEffectiveRules(app.database.db, null)).cancelCutoffMinutes).toBe(45);
+    await snap('09-rules');
+  });
+
+  it('shows the schedule with booked / capacity, and the accounts', async () => {
+    await page.getByRole('menuitem', { name: /排班管理/ }).click();
+    await page.locator('.ant-select', { has: page.getByLabel('科室', { exact: true }) }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '心血管内科' }).first().click();
+    // The generated sessions start today: next week holds a full week of them whatever today is.
+    await page.getByRole('button', { name: /下一周/ }).click();
+    const booked = page.locator('[data-testid^="booked-"]');
+    await booked.first().waitFor(WAIT);
+    await expect(booked.first().innerText()).resolves.toMatch(/^0 \/ [1-9]\d*$/);
+    await snap('10-schedule');
+    await page.getByRole('menuitem', { name: /账号管理/ }).click();
+    await page.getByText(/共 \d+ 个账号/).waitFor(WAIT);
+    // Filtered on the server: only administrators, the demo admin among them.
+    await pick('角色', '管理员');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.locator('.ant-table-row', { hasText: DEMO_ACCOUNTS.admin.displayName }).waitFor(WAIT);
+    await expect.poll(() => page.getByText(/共 \d+ 个账号/).innerText()).toBe('共 1 个账号');
+    await snap('11-accounts');
+  });
+
+  it('lowers a slot\'s capacity, then suspends the session after previewing what it cancels', async () => {
+    await page.getByRole('menuitem', { name: /排班管理/ }).click();
+    await page.locator('.ant-select', { has: page.getByLabel('科室', { exact: true }) }).click();
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: clinic.departmentName }).first().click();
+    // Tomorrow is in next week when today is Sunday.
+    if (new Date(`${clinic.date}T00:00:00Z`).getUTCDay() === 1) await page.getByRole('button', { name: /下一周/ }).click();
+    const booked = page.getByTestId(`booked-${clinic.sessionId}`);
+    await expect.poll(() => booked.innerText().catch(() => '')).toBe('2 / 5');
+    const row = page.locator('.ant-table-row', { has: booked });
+    await row.locator('.ant-table-row-expand-icon').click();
+    // Down to what is booked: never below it (the input's minimum, and the server's rule).
+    await page.getByLabel('08:00 号源数').fill('1');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => booked.innerText()).toBe('2 / 3');
+    await snap('12-capacity');
+    await row.getByText('停诊').click();
+    const preview = page.locator('.ant-modal-content .ant-alert');
+    await expect.poll(() => preview.innerText().catch(() => '')).toContain('停诊将取消该场次已预约的 2 个号');
+    await page.getByLabel('停诊原因（将通知患者）').fill('医生临时外出会诊');
+    await snap('13-suspend-preview');
+    await page.getByRole('button', { name: '确认停诊' }).click();
+    await expect.poll(() => row.innerText()).toContain('停诊：医生临时外出会诊');
+    await page.getByText('已停诊：取消 2 个预约，退款 0 笔，通知 2 位患者').waitFor(WAIT);
+    const active = await app.database.db
+      .selectFrom('appointment')
+      .innerJoin('slot', 'slot.id', 'appointment.slot_id')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('slot.session_id', '=', clinic.sessionId)
+      .where('appointment.status', 'in', ['pending_payment', 'booked'])
+      .executeTakeFirstOrThrow();
+    expect(Number(active.n)).toBe(0);
+    expect(await capacityViolations(app.database.db)).toEqual([]);
+    await snap('14-suspended');
+  });
+});
