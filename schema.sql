@@ -357,7 +357,8 @@ CREATE TABLE IF NOT EXISTS notification (
   KEY ix_notification_due (status, send_after),
   KEY ix_notification_recipient (recipient, created_at),
   KEY ix_notification_user (user_id, created_at),
-  KEY ix_notification_inbox (user_id, channel, status, send_after, id)
+  KEY ix_notification_inbox (user_id, channel, status, send_after, id),
+  KEY ix_notification_claim (claim_token)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- WeChat subscription-message consents: each 允许 in wx.requestSubscribeMessage allows one

@@ -3,6 +3,7 @@
  * scheduled Lambda runs (serverless.yml). Prints the job's summary as JSON.
  */
 import type { AppDeps } from '../functions/src/http/deps.js';
+import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { scriptDeps } from './lib.js';
@@ -10,6 +11,7 @@ import { scriptDeps } from './lib.js';
 const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'generate-sessions': generateSessions,
   'expire-holds': expireHolds,
+  'deliver-notifications': (deps) => deliverNotifications(deps),
 };
 
 const name = process.argv[2];

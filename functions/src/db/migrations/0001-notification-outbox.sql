@@ -10,3 +10,4 @@ ALTER TABLE notification ADD COLUMN IF NOT EXISTS appointment_id BIGINT UNSIGNED
 ALTER TABLE notification ADD COLUMN IF NOT EXISTS read_at DATETIME(3) NULL;
 ALTER TABLE notification ADD UNIQUE KEY IF NOT EXISTS uq_notification_dedupe (dedupe_key);
 ALTER TABLE notification ADD KEY IF NOT EXISTS ix_notification_inbox (user_id, channel, status, send_after, id);
+ALTER TABLE notification ADD KEY IF NOT EXISTS ix_notification_claim (claim_token);
