@@ -16,9 +16,14 @@
  * the provider gets the dedupe key, so even that rare resend is one message for the patient.
  * Every change after the claim is conditional on the claim token, so a runner whose lease
  * lapsed never overwrites the outcome of the runner that took over.
+ *
+ * A claim walks the due index and then the rows, while another runner's "sent" update locks
+ * rows and then the index: InnoDB may pick one of them as a deadlock victim. Each is a single
+ * autocommit statement that changed nothing when rolled back, so it is simply run again.
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/create-db.js';
+import { isRetryableTransactionError } from '../db/driver-errors.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Channels, ChannelName, OutboundMessage } from './channels.js';
 import { inQuietHours, quietHoursEnd } from './quiet-hours.js';
@@ -87,16 +92,18 @@ export async function deliverDueNotifications(
   const o = { ...DELIVERY_DEFAULTS, ...options };
   const now = clock();
   const token = randomBytes(16).toString('hex');
-  const claim = await db
-    .updateTable('notification')
-    .set((eb) => ({ claim_token: token, claimed_until: new Date(now.getTime() + o.leaseMs), attempts: eb('attempts', '+', 1) }))
-    .where('status', '=', 'pending')
-    .where('send_after', '<=', now)
-    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-    .orderBy('send_after')
-    .orderBy('id')
-    .limit(o.batchSize)
-    .executeTakeFirst();
+  const claim = await retried(() =>
+    db
+      .updateTable('notification')
+      .set((eb) => ({ claim_token: token, claimed_until: new Date(now.getTime() + o.leaseMs), attempts: eb('attempts', '+', 1) }))
+      .where('status', '=', 'pending')
+      .where('send_after', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('send_after')
+      .orderBy('id')
+      .limit(o.batchSize)
+      .executeTakeFirst(),
+  );
   const summary: DeliverySummary = { claimed: Number(claim.numUpdatedRows), sent: 0, retrying: 0, failed: 0, deferred: 0 };
   if (summary.claimed === 0) return summary;
 
@@ -146,12 +153,15 @@ export async function deliverDueNotifications(
   await Promise.all(Array.from({ length: Math.min(o.concurrency, rows.length) }, worker));
 
   for (let i = 0; i < sentIds.length; i += 500) {
-    const marked = await db
-      .updateTable('notification')
-      .set({ status: 'sent', sent_at: clock(), claim_token: null, claimed_until: null, last_error: null })
-      .where('id', 'in', sentIds.slice(i, i + 500))
-      .where('claim_token', '=', token)
-      .executeTakeFirst();
+    const ids = sentIds.slice(i, i + 500).sort((a, b) => a - b);
+    const marked = await retried(() =>
+      db
+        .updateTable('notification')
+        .set({ status: 'sent', sent_at: clock(), claim_token: null, claimed_until: null, last_error: null })
+        .where('id', 'in', ids)
+        .where('claim_token', '=', token)
+        .executeTakeFirst(),
+    );
     summary.sent += Number(marked.numUpdatedRows);
   }
   return summary;
@@ -164,12 +174,26 @@ async function release(
   id: number,
   changes: { send_after?: Date; attempts?: number; status?: 'failed'; last_error?: string },
 ): Promise<void> {
-  await db
-    .updateTable('notification')
-    .set({ ...changes, claim_token: null, claimed_until: null })
-    .where('id', '=', id)
-    .where('claim_token', '=', token)
-    .execute();
+  await retried(() =>
+    db
+      .updateTable('notification')
+      .set({ ...changes, claim_token: null, claimed_until: null })
+      .where('id', '=', id)
+      .where('claim_token', '=', token)
+      .execute(),
+  );
+}
+
+/** Runs one autocommit statement again when InnoDB chose it as a deadlock victim (see above). */
+async function retried<T>(statement: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await statement();
+    } catch (error) {
+      if (!isRetryableTransactionError(error) || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+    }
+  }
 }
 
 /**
@@ -190,12 +214,14 @@ async function chooseChannels(db: Db, token: string, rows: ClaimedRow[], now: Da
   const candidates = auto.filter((r) => hasCredit.has(`${r.user_id}:${r.template}`));
   const smsOnly = auto.filter((r) => !hasCredit.has(`${r.user_id}:${r.template}`)).map((r) => r.id);
   if (smsOnly.length > 0) {
-    await db
-      .updateTable('notification')
-      .set({ channel: 'sms', channel_choice: 'fixed' })
-      .where('id', 'in', smsOnly)
-      .where('claim_token', '=', token)
-      .execute();
+    await retried(() =>
+      db
+        .updateTable('notification')
+        .set({ channel: 'sms', channel_choice: 'fixed' })
+        .where('id', 'in', smsOnly)
+        .where('claim_token', '=', token)
+        .execute(),
+    );
   }
   // undefined: the claim was lost, the message is left to the runner that holds it now.
   const chosen = new Map<number, ChannelName | undefined>();
