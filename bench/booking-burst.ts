@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '@planetscale/database';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
 import { signAccessToken } from '../functions/src/auth/tokens.js';
-import { newOrderNumber, requestHash } from '../functions/src/booking/book.js';
+import { LOCK_PROFILE_SQL, newOrderNumber, RECOUNT_SQL, requestHash, TAKE_PLACE_SQL } from '../functions/src/booking/book.js';
 import { loadConfig } from '../functions/src/config.js';
 import { createDb } from '../functions/src/db/create-db.js';
 import { migrate } from '../functions/src/db/migrate.js';
@@ -322,16 +322,8 @@ try {
     const orderNo = newOrderNumber(at);
     if (full) {
       // The statements the booking path's transaction runs before it takes the place.
-      await exec(
-        'SELECT p.id, p.real_name, u.banned_until FROM patient_profile p JOIN user_account u ON u.id = p.account_id WHERE p.id = ? AND p.account_id = ? AND p.deleted_at IS NULL FOR UPDATE',
-        [patient.profileId, patient.userId],
-      );
-      await exec(
-        `SELECT COUNT(*) AS day, SUM(department_id = ?) AS department, SUM(session_id = ?) AS same_session,
-                (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id
-           FROM appointment WHERE profile_id = ? AND session_date = ? AND holds_place = 1`,
-        [doctor.departmentId, slot.sessionId, patient.userId, key, patient.profileId, slot.date],
-      );
+      await exec(LOCK_PROFILE_SQL, [patient.profileId, patient.userId]);
+      await exec(RECOUNT_SQL, [doctor.departmentId, slot.sessionId, patient.userId, key, patient.userId, patient.profileId, slot.date]);
       // The same row recordAudit writes for a booking (audit/audit.ts), request id and summary included.
       await exec(
         `INSERT INTO audit_log (actor_user_id, actor_role, action, target_type, target_id, outcome, ip, request_id, summary, created_at)
@@ -339,12 +331,7 @@ try {
         [patient.userId, orderNo, randomUUID(), JSON.stringify({ slotId: slot.slotId, profileId: patient.profileId, status: 'booked', feeFen: 0 }), at],
       );
     }
-    const taken = await exec(
-      `UPDATE slot SET remaining = remaining - 1, next_seq = LAST_INSERT_ID(MOD(next_seq, seq_count) + 1), updated_at = ?
-        WHERE id = ? AND remaining > 0
-          AND EXISTS (SELECT 1 FROM clinic_session cs WHERE cs.id = slot.session_id AND cs.status = 'open' AND cs.release_at <= ? AND cs.bookable_until > ?)`,
-      [at, slot.slotId, at, at],
-    );
+    const taken = await exec(TAKE_PLACE_SQL, [at, slot.slotId, at, at]);
     if (taken.affected !== 1) return false;
     // The row is ours from here (the UPDATE may have waited for it) until COMMIT returns.
     const lockFrom = performance.now();

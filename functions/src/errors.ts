@@ -70,6 +70,8 @@ export const errorCatalog = {
   NOT_CANCELLABLE: [409, '该预约当前状态不能取消'],
   SESSION_ALREADY_SUSPENDED: [409, '该出诊已停诊'],
   PAYMENT_FAILED: [503, '支付失败，请稍后重试'],
+  DOCTOR_UNAVAILABLE: [409, '该医生暂停出诊，请选择其他医生'],
+  SESSION_STARTED: [409, '该出诊已开始或已结束，不能停诊'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

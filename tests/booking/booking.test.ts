@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireHold } from '../../functions/src/booking/expire.js';
 import { expireHolds } from '../../functions/src/jobs/expire-holds.js';
 import { releaseAt, defaultRules } from '../../functions/src/rules/booking-rules.js';
 import { shanghaiToInstant } from '../../functions/src/time/shanghai.js';
@@ -118,6 +119,19 @@ describe('booking a slot', () => {
     expect(await capacityViolations(app.database.db)).toEqual([]);
   });
 
+  it('refuses an Idempotency-Key replayed for the same slot but another profile, writing nothing', async () => {
+    const session = await openSession(0);
+    const [patient] = await createPatients(app.database.db, 1);
+    const child = await addProfile(app.database.db, patient!.userId);
+    const key = randomUUID();
+    const first = await book(app, patient!, session.slotIds[0]!, { key });
+    expect(first.status).toBe(201);
+    const before = await footprint();
+    const forChild = await book(app, patient!, session.slotIds[0]!, { key, profileId: child });
+    expect([forChild.status, forChild.body.error?.code]).toEqual([422, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(await footprint()).toEqual(before);
+  });
+
   it('validates the Idempotency-Key header and the body with stable codes', async () => {
     const session = await openSession(0);
     const [patient] = await createPatients(app.database.db, 1);
@@ -183,6 +197,28 @@ describe('booking a slot', () => {
     expect(after).toEqual(before);
   });
 
+  it('refuses, writing nothing, a slot of a deactivated doctor, department or 大科: DOCTOR_UNAVAILABLE', async () => {
+    const db = app.database.db;
+    const [patient] = await createPatients(db, 1);
+    const parent = await createDoctor(db);
+    const doctor = await createDoctor(db);
+    const department = await createDoctor(db);
+    const child = await createDoctor(db, { parentId: parent.departmentId });
+    const slots = [];
+    for (const h of [doctor, department, child]) slots.push((await openSession(0, 5, h)).slotIds[0]!);
+    await db.updateTable('doctor').set({ active: 0 }).where('id', '=', doctor.doctorId).execute();
+    await db.updateTable('department').set({ active: 0 }).where('id', 'in', [department.departmentId, parent.departmentId]).execute();
+    const before = await footprint();
+    for (const slotId of slots) {
+      const res = await book(app, patient!, slotId);
+      expect([res.status, res.body.error?.code], `slot ${slotId}`).toEqual([409, 'DOCTOR_UNAVAILABLE']);
+    }
+    expect(await footprint()).toEqual(before);
+    // Active again: bookable again.
+    await db.updateTable('department').set({ active: 1 }).where('id', '=', parent.departmentId).execute();
+    expect((await book(app, patient!, slots[2]!)).status).toBe(201);
+  });
+
   it('enforces one appointment per profile per session and the daily limits', async () => {
     const db = app.database.db;
     const date = shanghaiDay(app.clock.now(), 4);
@@ -228,6 +264,69 @@ describe('payment, cancellation and expiry', () => {
     const payments = await app.database.db.selectFrom('payment').selectAll().where('appointment_id', '=', booked.body.id).execute();
     expect(payments).toHaveLength(1);
     expect(payments[0]).toMatchObject({ status: 'paid', amount_fen: 1500, provider: 'simulated' });
+  });
+
+  it('refuses to let another patient pay someone\'s pending appointment, charging and changing nothing', async () => {
+    const session = await openSession(1500);
+    const [owner, other] = await createPatients(app.database.db, 2);
+    const booked = await book(app, owner!, session.slotIds[0]!);
+    expect(booked.body.status).toBe('pending_payment');
+    const foreign = await appointmentAction(app, other!, booked.body.id, 'pay');
+    expect([foreign.status, foreign.body.error?.code]).toEqual([404, 'APPOINTMENT_NOT_FOUND']);
+    const row = await app.database.db.selectFrom('appointment').select(['status', 'paid_at']).where('id', '=', booked.body.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'pending_payment', paid_at: null });
+    const payments = await app.database.db.selectFrom('payment').select('id').where('appointment_id', '=', booked.body.id).execute();
+    expect(payments).toEqual([]);
+    // The owner still pays it.
+    expect((await appointmentAction(app, owner!, booked.body.id, 'pay')).body.status).toBe('booked');
+  });
+
+  it('takes the cancellation cut-off from the department\'s override, not the global rule', async () => {
+    const db = app.database.db;
+    const own = await createDoctor(db);
+    const now = new Date();
+    // The department stops cancellations a day ahead; the global rule (120 minutes) would still allow it.
+    await db.insertInto('booking_rule').values({ department_id: own.departmentId, cancel_cutoff_minutes: 24 * 60, created_at: now, updated_at: now }).execute();
+    const session = await openSession(0, 5, own);
+    const [patient, early] = await createPatients(db, 2);
+    const late = await book(app, patient!, session.slotIds[0]!);
+    const inTime = await book(app, early!, session.slotIds[0]!);
+    const start = shanghaiToInstant(session.date, '08:00').getTime();
+    try {
+      app.clock.set(new Date(start - 24 * 60 * 60_000 - 60_000));
+      expect((await appointmentAction(app, early!, inTime.body.id, 'cancel')).status).toBe(200);
+      app.clock.set(new Date(start - 20 * 60 * 60_000));
+      const refused = await appointmentAction(app, patient!, late.body.id, 'cancel');
+      expect([refused.status, refused.body.error?.code]).toEqual([409, 'CANCEL_CUTOFF_PASSED']);
+      expect(refused.body.error.details.deadline).toBe(new Date(start - 24 * 60 * 60_000).toISOString());
+    } finally {
+      app.clock.set(new Date());
+    }
+  });
+
+  it('returns a place once: expiring twice, or expiring after a cancellation, gives nothing back again', async () => {
+    const db = app.database.db;
+    const session = await openSession(800, 5);
+    const patients = await createPatients(db, 4);
+    const holds = [];
+    for (const p of patients) holds.push((await book(app, p, session.slotIds[0]!)).body);
+    const remaining = async () => (await db.selectFrom('slot').select('remaining').where('id', '=', session.slotIds[0]!).executeTakeFirstOrThrow()).remaining;
+    expect(await remaining()).toBe(1);
+    const due = new Date(app.clock.now().getTime() + 60 * 60_000);
+    const ref = (a: { id: number; orderNo: string }) => ({ id: a.id, slotId: session.slotIds[0]!, orderNo: a.orderNo });
+
+    expect(await expireHold(db, ref(holds[0]!), due)).toBe(true);
+    expect(await remaining()).toBe(2);
+    expect(await expireHold(db, ref(holds[0]!), due)).toBe(false);
+    expect(await remaining()).toBe(2);
+
+    expect((await appointmentAction(app, patients[1]!, holds[1]!.id, 'cancel')).body.status).toBe('cancelled');
+    expect(await remaining()).toBe(3);
+    expect(await expireHold(db, ref(holds[1]!), due)).toBe(false);
+    expect(await remaining()).toBe(3);
+    expect(await capacityViolations(db)).toEqual([]);
+    // Leave no hold behind for the expiry job of the next test to find.
+    for (const i of [2, 3]) await appointmentAction(app, patients[i]!, holds[i]!.id, 'cancel');
   });
 
   it('cancels before the cut-off, returns the place and refunds; refuses after it', async () => {
@@ -349,8 +448,13 @@ describe('suspension (停诊)', () => {
     expect(res.body).toEqual({ sessionId: session.sessionId, status: 'suspended', cancelledAppointments: 4, refundedAppointments: 2, notifiedPatients: 4 });
     const rows = await db.selectFrom('appointment').select(['status', 'cancelled_by', 'cancel_reason']).where('id', 'in', ids).execute();
     expect(rows.every((r) => r.status === 'cancelled' && r.cancelled_by === 'doctor' && r.cancel_reason === '外出会诊')).toBe(true);
-    const refunded = await db.selectFrom('payment').select('status').where('appointment_id', 'in', ids).execute();
+    const refunded = await db.selectFrom('payment').select(['status', 'refund_amount_fen', 'refund_txn_id']).where('appointment_id', 'in', ids).execute();
     expect(refunded.map((p) => p.status)).toEqual(['refunded', 'refunded']);
+    // Paid back by the provider, not only marked refunded: its refund ids are stored.
+    for (const p of refunded) {
+      expect(p.refund_amount_fen).toBe(2000);
+      expect(p.refund_txn_id).toMatch(/^SIMREF/);
+    }
     const outbox = await db.selectFrom('notification').select(['channel', 'user_id', 'status']).where('template', '=', 'session_suspended').where('user_id', 'in', patients.map((p) => p.userId)).execute();
     expect(outbox).toHaveLength(8);
     expect(outbox.every((n) => n.status === 'pending')).toBe(true);
@@ -363,6 +467,47 @@ describe('suspension (停诊)', () => {
     const [late] = await createPatients(db, 1);
     const refused = await book(app, late!, session.slotIds[0]!);
     expect(refused.body.error.code).toBe('SESSION_SUSPENDED');
+    expect(await capacityViolations(db)).toEqual([]);
+  });
+});
+
+describe('suspension of a session that has started', () => {
+  it('is refused SESSION_STARTED from its first slot\'s start (Shanghai time) on, and for a past session, touching nothing', async () => {
+    const db = app.database.db;
+    const own = await createDoctor(db);
+    const date = shanghaiDay(app.clock.now(), 2);
+    const session = await createSession(db, own, { date, feeFen: 0, slots: [{ start: '08:00', capacity: 5 }, { start: '08:30', capacity: 5 }] });
+    const yesterday = await createSession(db, own, {
+      date: shanghaiDay(app.clock.now(), -1),
+      releaseAt: new Date(Date.now() - 10 * 86_400_000),
+      slots: [{ start: '14:00', capacity: 2 }],
+      period: 'afternoon',
+    });
+    const [patient] = await createPatients(db, 1);
+    const booked = await book(app, patient!, session.slotIds[1]!);
+    expect(booked.status).toBe(201);
+    const suspend = async (sessionId: number) =>
+      app.request('POST', `/api/v1/doctor/sessions/${sessionId}/suspend`, { token: await tokenFor(app, own.doctorUserId, 'doctor'), body: { reason: '临时停诊' } });
+    const start = shanghaiToInstant(date, '08:00');
+    try {
+      app.clock.freeze(start);
+      const started = await suspend(session.sessionId);
+      expect([started.status, started.body.error?.code]).toEqual([409, 'SESSION_STARTED']);
+      app.clock.freeze(new Date(start.getTime() + 3 * 3_600_000));
+      expect((await suspend(session.sessionId)).body.error?.code).toBe('SESSION_STARTED');
+      const row = await db.selectFrom('clinic_session').select('status').where('id', '=', session.sessionId).executeTakeFirstOrThrow();
+      expect(row.status).toBe('open');
+      const appointment = await db.selectFrom('appointment').select('status').where('id', '=', booked.body.id).executeTakeFirstOrThrow();
+      expect(appointment.status).toBe('booked');
+      app.clock.set(new Date());
+      expect((await suspend(yesterday.sessionId)).body.error?.code).toBe('SESSION_STARTED');
+      // A second before the first slot starts it may still be suspended.
+      app.clock.freeze(new Date(start.getTime() - 1000));
+      const inTime = await suspend(session.sessionId);
+      expect([inTime.status, inTime.body.cancelledAppointments]).toEqual([200, 1]);
+    } finally {
+      app.clock.set(new Date());
+    }
     expect(await capacityViolations(db)).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireHolds } from '../../functions/src/jobs/expire-holds.js';
+import { defaultRules } from '../../functions/src/rules/booking-rules.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { drivers } from '../support/drivers.js';
 import {
@@ -77,6 +78,22 @@ describe.each(drivers)('booking under concurrency on %s', (driver) => {
     const rows = await app.database.db.selectFrom('appointment').select('id').where('session_id', '=', sessionId).execute();
     expect(rows).toHaveLength(1);
     expect(await capacityViolations(app.database.db)).toEqual([]);
+  });
+
+  it('one profile booking six sessions of one day at once (six departments): exactly maxPerProfilePerDay win', async () => {
+    const db = app.database.db;
+    const date = shanghaiDay(app.clock.now(), 5);
+    const slots = [];
+    for (let i = 0; i < 6; i++) {
+      const doctor = await createDoctor(db);
+      slots.push((await createSession(db, doctor, { date, slots: [{ start: `${String(8 + i).padStart(2, '0')}:00`, capacity: 5 }] })).slotIds[0]!);
+    }
+    const [patient] = await createPatients(db, 1);
+    const answers = await Promise.all(slots.map((slotId) => book(app, patient!, slotId)));
+    expect(tally(answers)).toEqual({ '201': defaultRules.maxPerProfilePerDay, '409 DAILY_LIMIT_REACHED': 6 - defaultRules.maxPerProfilePerDay });
+    const held = await db.selectFrom('appointment').select('id').where('profile_id', '=', patient!.profileId).where('holds_place', '=', 1).execute();
+    expect(held).toHaveLength(defaultRules.maxPerProfilePerDay);
+    expect(await capacityViolations(db)).toEqual([]);
   });
 
   it('the same Idempotency-Key 10 times at once: one appointment, ten identical answers', async () => {

@@ -51,6 +51,22 @@ describe('Shanghai time under a foreign TZ', () => {
     expect(released.body.orderNo.slice(0, 8)).toBe('20300310');
   });
 
+  it('refuses a slot that started earlier the same day (SLOT_PAST) while a later slot of the session still books', async () => {
+    const doctor = await createDoctor(app.database.db);
+    const session = await createSession(app.database.db, doctor, {
+      date: '2030-03-15',
+      releaseAt: releaseAt('2030-03-15', defaultRules),
+      slots: [{ start: '08:00', capacity: 5 }, { start: '09:00', capacity: 5 }],
+    });
+    const [patient] = await createPatients(app.database.db, 1);
+    app.clock.freeze(at('2030-03-15', '08:45'));
+    const started = await book(app, patient!, session.slotIds[0]!);
+    expect([started.status, started.body.error?.code]).toEqual([409, 'SLOT_PAST']);
+    const later = await book(app, patient!, session.slotIds[1]!);
+    expect(later.status).toBe(201);
+    expect(await capacityViolations(app.database.db)).toEqual([]);
+  });
+
   it('stops cancellations exactly cancelCutoffMinutes before the slot, in Shanghai time', async () => {
     const session = await sessionOn('2030-03-12');
     const [a, b] = await createPatients(app.database.db, 2);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { defaultRules } from '../../functions/src/rules/booking-rules.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { adminOf, createDepartment, createDoctor, createSession } from '../support/hospital.js';
 
@@ -60,6 +61,38 @@ describe('doctors', () => {
     expect((await app.request('GET', `/api/v1/doctors?q=${encodeURIComponent('%')}`)).body.items).toEqual([]);
     expect((await app.request('GET', `/api/v1/doctors/${doctor.id}`)).body.name).toBe('郭永强');
     expect((await app.request('GET', '/api/v1/doctors/999999')).status).toBe(404);
+  });
+});
+
+describe('the doctor list\'s availability', () => {
+  it('shows each doctor the booking window of their own 小科 (its override, its 大科\'s, or the global rule)', async () => {
+    const parent = await createDepartment(app, admin.accessToken, { name: '眼科' });
+    const longer = await createDepartment(app, admin.accessToken, { name: '眼底病科', parentId: parent.id });
+    const usual = await createDepartment(app, admin.accessToken, { name: '白内障科', parentId: parent.id });
+    const none = Object.fromEntries(Object.keys(defaultRules).map((k) => [k, null]));
+    const rule = await app.request('PUT', `/api/v1/admin/booking-rules/departments/${longer.id}`, { token: admin.accessToken, body: { ...none, daysAhead: 14 } });
+    expect(rule.status).toBe(200);
+    const far = await createDoctor(app, admin.accessToken, longer.id, { name: '远期医生', specialty: '眼底' });
+    const near = await createDoctor(app, admin.accessToken, usual.id, { name: '近期医生', specialty: '眼底' });
+    // Today is 2026-12-07 in Shanghai: the 17th is inside a 14-day window and outside a 7-day one.
+    for (const doctor of [far, near]) {
+      await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-09' });
+      await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-17' });
+    }
+    const days = (items: Array<{ id: number; availability: Array<{ date: string }> }>, id: number) => items.find((d) => d.id === id)!.availability.map((a) => a.date);
+    for (const query of [`departmentId=${parent.id}`, `q=${encodeURIComponent('眼底')}`]) {
+      const list = await app.request('GET', `/api/v1/doctors?${query}`);
+      expect([query, days(list.body.items, far.id)]).toEqual([query, ['2026-12-09', '2026-12-17']]);
+      expect([query, days(list.body.items, near.id)]).toEqual([query, ['2026-12-09']]);
+    }
+    expect((await app.request('GET', `/api/v1/doctors/${far.id}`)).body.availability.map((a: { date: string }) => a.date)).toEqual(['2026-12-09', '2026-12-17']);
+
+    // A 大科 closed: its 小科's doctors leave the search and their calendars, as the booking gate refuses them.
+    const closed = await app.request('PUT', `/api/v1/admin/departments/${parent.id}`, { token: admin.accessToken, body: { code: parent.code, name: '眼科', active: false } });
+    expect(closed.status).toBe(200);
+    expect((await app.request('GET', `/api/v1/doctors?q=${encodeURIComponent('眼底')}`)).body.items).toEqual([]);
+    expect((await app.request('GET', `/api/v1/doctors/${far.id}/sessions`)).body.error?.code).toBe('DOCTOR_NOT_FOUND');
+    expect((await app.request('GET', `/api/v1/doctors/${far.id}`)).body.error?.code).toBe('DOCTOR_NOT_FOUND');
   });
 });
 

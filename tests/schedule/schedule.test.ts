@@ -129,6 +129,58 @@ describe('the generator', () => {
   });
 });
 
+describe('sessions edited directly', () => {
+  it('survive the generator: a fee change, a 加号 and a capacity change on unreleased template sessions are kept', async () => {
+    const dep = await createDepartment(app, admin.accessToken);
+    const doctor = await createDoctor(app, admin.accessToken, dep.id);
+    for (const weekday of [2, 3, 4]) {
+      const made = await app.request('POST', `/api/v1/admin/doctors/${doctor.id}/templates`, { token: admin.accessToken, body: { ...template, weekday } });
+      expect(made.status).toBe(201);
+    }
+    await app.request('POST', '/api/v1/admin/schedule/generate', { token: admin.accessToken });
+    const generated = await sessionsOf(doctor.id);
+    const byDate = (list: typeof generated, date: string) => list.find((s) => s.date === date)!;
+    // All three are unreleased at NOW (released 7 days ahead at 07:30 Shanghai).
+    const [tue, wed, thu] = ['2026-12-15', '2026-12-09', '2026-12-10'].map((date) => byDate(generated, date));
+    for (const s of [tue, wed, thu]) expect(new Date(s!.releaseAt).getTime()).toBeGreaterThan(NOW.getTime());
+
+    const fee = await app.request('PUT', `/api/v1/admin/sessions/${tue!.id}`, { token: admin.accessToken, body: { feeFen: 3000 } });
+    expect(fee.status).toBe(200);
+    const extra = await app.request('POST', `/api/v1/admin/sessions/${wed!.id}/slots`, { token: admin.accessToken, body: { startTime: '10:00', endTime: '10:30', capacity: 2 } });
+    expect(extra.status).toBe(201);
+    const capacity = await app.request('PUT', `/api/v1/admin/slots/${thu!.slots[0]!.id}/capacity`, { token: admin.accessToken, body: { capacity: 3 } });
+    expect(capacity.status).toBe(200);
+    const edited = await sessionsOf(doctor.id);
+
+    const again = await app.request('POST', '/api/v1/admin/schedule/generate', { token: admin.accessToken });
+    expect(again.body).toMatchObject({ created: 0, rebuilt: 0, removed: 0 });
+    const after = await sessionsOf(doctor.id);
+    expect(after).toEqual(edited);
+    expect(byDate(after, '2026-12-15')).toMatchObject({ id: tue!.id, feeFen: 3000 });
+    expect(byDate(after, '2026-12-09').slots.map((s) => [s.startTime, s.capacity])).toEqual([
+      ['08:00:00', 5],
+      ['08:30:00', 5],
+      ['09:00:00', 5],
+      ['09:30:00', 5],
+      ['10:00:00', 2],
+    ]);
+    expect(byDate(after, '2026-12-10').slots[0]!.capacity).toBe(3);
+
+    // They no longer follow the template: a template change later leaves them as edited.
+    const templates = await app.request('GET', `/api/v1/admin/doctors/${doctor.id}/templates`, { token: admin.accessToken });
+    for (const weekday of [2, 3, 4]) {
+      const own = templates.body.items.find((t: { weekday: number }) => t.weekday === weekday);
+      await app.request('PUT', `/api/v1/admin/doctors/${doctor.id}/templates/${own.id}`, { token: admin.accessToken, body: { ...template, weekday, feeFen: 9900 } });
+    }
+    await app.request('POST', '/api/v1/admin/schedule/generate', { token: admin.accessToken });
+    const later = await sessionsOf(doctor.id);
+    expect(byDate(later, '2026-12-15')).toMatchObject({ id: tue!.id, feeFen: 3000, fromTemplate: false });
+    expect(byDate(later, '2026-12-09')).toMatchObject({ id: wed!.id, feeFen: 1500, fromTemplate: false });
+    expect(byDate(later, '2026-12-10')).toMatchObject({ id: thu!.id, feeFen: 1500, fromTemplate: false });
+    expect(byDate(later, '2026-12-10').slots[0]!.capacity).toBe(3);
+  });
+});
+
 describe('sessions created directly', () => {
   it('refuse duplicates, past dates and impossible times', async () => {
     const dep = await createDepartment(app, admin.accessToken);

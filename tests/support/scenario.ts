@@ -14,6 +14,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import { createConnection, type Connection } from 'mysql2/promise';
 import { DUMMY_PASSWORD_HASH } from '../../functions/src/auth/password.js';
 import { signAccessToken } from '../../functions/src/auth/tokens.js';
 import type { Db } from '../../functions/src/db/create-db.js';
@@ -278,4 +279,50 @@ export async function capacityViolations(db: Db): Promise<string[]> {
      WHERE a.holds_place = 1 AND (a.queue_number < s.seq_start OR a.queue_number >= s.seq_start + s.seq_count)`.execute(db);
   for (const o of outside.rows) violations.push(`appointment ${o.id}: queue number ${o.queue_number} outside its slot's range`);
   return violations;
+}
+
+/**
+ * Runs `booking` while the test holds the slot's row lock, and once the booking waits for that
+ * lock — its gate passed, its transaction under way, its conditional UPDATE queued behind us —
+ * runs `meanwhile` (which must not touch the slot row), then lets the booking go. So a change
+ * made by `meanwhile` lands between the gate and the UPDATE, after the booking's snapshot: only
+ * the UPDATE's own condition can see it.
+ *
+ * ```ts
+ * const res = await betweenGateAndUpdate(app, slotId, () => book(app, patient, slotId), async () => {
+ *   await db.updateTable('doctor').set({ active: 0 }).where('id', '=', doctorId).execute();
+ * });
+ * ```
+ */
+export async function betweenGateAndUpdate<T>(app: TestApp, slotId: number, booking: () => Promise<T>, meanwhile: () => Promise<void>): Promise<T> {
+  const holder = await createConnection(app.database.url);
+  try {
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM slot WHERE id = ? FOR UPDATE', [slotId]);
+    const answer = booking();
+    await waitForLockWait(holder);
+    await meanwhile();
+    await holder.query('ROLLBACK');
+    return await answer;
+  } finally {
+    await holder.end();
+  }
+}
+
+/**
+ * Until another connection to this test database is running an UPDATE of the slot table — one
+ * that can only be waiting for the lock the caller holds (10 s at most). The process list, not
+ * information_schema.innodb_trx: MariaDB's copy of the latter did not list the waiting
+ * transaction reliably.
+ */
+async function waitForLockWait(conn: Connection): Promise<void> {
+  for (const started = Date.now(); Date.now() - started < 10_000; ) {
+    const [rows] = await conn.query(
+      `SELECT COUNT(*) AS n FROM information_schema.processlist
+        WHERE id <> CONNECTION_ID() AND db = DATABASE() AND info LIKE '%UPDATE slot%'`,
+    );
+    if (Number((rows as Array<{ n: number }>)[0]!.n) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no booking of this database started waiting for the slot row within 10 s');
 }

@@ -8,22 +8,38 @@
  *                     replay, a sold-out / unreleased / suspended / past slot, someone else's
  *                     profile, a ban or a limit is answered here, never queueing on a lock.
  *   BEGIN
- *     SELECT profile ⋈ account … FOR UPDATE  -- serialises one person's requests, nobody else's
- *     SELECT the profile's active appointments that day (+ an Idempotency-Key replay)
+ *     SELECT profile … FOR UPDATE            -- serialises one profile's requests, nobody else's
+ *                                              (not the account: a family's profiles book at once)
+ *     SELECT the profile's active appointments that day (+ an Idempotency-Key replay, the ban)
  *                     the limits again, read after the profile's lock, so they are exact: two
  *                     concurrent requests of one profile for different sessions cannot both
  *                     pass a limit of one, as they could if only the gate checked
  *     INSERT audit_log                       -- written before the hot row is locked
  *     UPDATE slot SET remaining = remaining - 1, next_seq = LAST_INSERT_ID(…)
- *      WHERE id = ? AND remaining > 0 AND EXISTS (session open, released, bookable)
+ *      WHERE id = ? AND remaining > 0 AND EXISTS (session open, released, bookable; doctor,
+ *                     department and its 大科 active)
  *     INSERT appointment (queue number from next_seq)
  *   COMMIT
  *
  * The slot row, the one row every patient of a slot contends for, is locked from its UPDATE to
  * COMMIT: the INSERT and the COMMIT, nothing else. The profile lock and the recount come
- * before the slot's UPDATE, so they never lengthen the hot row's lock. The session's status and release are checked twice: by the gate (to refuse cheaply) and by
- * the UPDATE itself (its EXISTS is a locking read of the session row, so a suspension that
- * commits while we wait for the slot row is seen).
+ * before the slot's UPDATE, so they never lengthen the hot row's lock. The session's status
+ * and release, and whether the doctor and department are active, are checked twice: by the
+ * gate (to refuse cheaply) and by the UPDATE itself (its EXISTS is a locking read of the
+ * session, doctor and department rows, so a suspension, a later release or a deactivation
+ * that commits while we wait for the slot row is seen).
+ *
+ * Lock order — the one order of every module that locks rows (DESIGN §3), so that two of them
+ * queue behind each other instead of deadlocking:
+ *
+ *     patient_profile → slot (several: in id order) → clinic_session → appointment → payment
+ *
+ * with doctor and department rows only share-locked, by the UPDATE's EXISTS, after the slot.
+ * Booking: profile → slot → (session, doctor, department: shared) → appointment (INSERT).
+ * Cancellation and expiry (release-place.ts): slot → appointment → payment. Suspension
+ * (suspend.ts): slots → session → appointments → payments. Payment (payment/pay.ts):
+ * appointment → payment. The generator's rebuild and 加号 (schedule/): slots → session.
+ * Nobody locks user_account rows on these paths: they are read.
  *
  * Queue numbers (就诊序号): each slot owns the numbers seq_start … seq_start + seq_count - 1 of
  * its session, so numbering needs no session-wide counter (which would make the session row a
@@ -124,6 +140,8 @@ interface GateRow {
   department_id: number;
   department_name: string;
   department_location: string | null;
+  /** 1 when the doctor, the department and its 大科 are active (DOCTOR_AVAILABLE_SQL). */
+  doctor_available: number | string;
   replay_id: number | null;
   /** NULL unless the profile is the caller's and not deleted. */
   profile_id: number | null;
@@ -149,6 +167,13 @@ function bookingRuleColumnsSql(alias: string): string {
 }
 
 /**
+ * Whether the session's doctor sees patients: the doctor, the session's department and that
+ * department's 大科 (if any) are active — an inactive 大科 hides its 小科 from the catalogue
+ * (catalog.ts), so it closes their booking too. Over `d`, `dep` and `par` (the 大科, LEFT JOINed).
+ */
+const DOCTOR_AVAILABLE_SQL = '(d.active = 1 AND dep.active = 1 AND COALESCE(par.active, 1) = 1)';
+
+/**
  * The gate: slot, session, doctor, department, the rule rows that apply, a replay, the caller's
  * profile (ownership), ban, and the profile's active appointments on the session's date. Every
  * LEFT JOIN but the last is on a unique key; the last joins the profile's active appointments
@@ -163,6 +188,7 @@ const GATE_SQL = `
          cs.id AS session_id, cs.session_date, cs.period, cs.fee_fen, cs.status, cs.release_at, cs.bookable_until,
          cs.doctor_id, d.name AS doctor_name, d.title AS doctor_title,
          cs.department_id, dep.name AS department_name, dep.location AS department_location,
+         ${DOCTOR_AVAILABLE_SQL} AS doctor_available,
          ${bookingRuleColumnsSql('rd')}, ${bookingRuleColumnsSql('rp')}, ${bookingRuleColumnsSql('rg')},
          p.id AS profile_id, u.banned_until, k.id AS replay_id,
          a.id AS held_id, a.department_id AS held_department_id, a.session_id AS held_session_id
@@ -170,6 +196,7 @@ const GATE_SQL = `
     JOIN clinic_session cs ON cs.id = s.session_id
     JOIN doctor d ON d.id = cs.doctor_id
     JOIN department dep ON dep.id = cs.department_id
+    LEFT JOIN department par ON par.id = dep.parent_id
     LEFT JOIN booking_rule rd ON rd.scope_key = cs.department_id
     LEFT JOIN booking_rule rp ON rp.scope_key = dep.parent_id
     LEFT JOIN booking_rule rg ON rg.scope_key = 0
@@ -213,13 +240,14 @@ async function bookingGate(db: Db, request: BookingRequest, accountId: number): 
 
 type SlotFacts = GateRow;
 
-export type RefusalFacts = Pick<SlotFacts, 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>;
+export type RefusalFacts = Pick<SlotFacts, 'doctor_available' | 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>;
 
 /** The appointment an earlier request with this Idempotency-Key created (uq_appointment_idempotency). */
 const REPLAY_SQL = 'SELECT id FROM appointment WHERE account_id = ? AND idempotency_key = ?';
 
 /** Why a slot cannot be booked at `now`, from facts read without a lock; undefined if it can. */
 export function slotRefusal(facts: RefusalFacts, now: Date) {
+  if (Number(facts.doctor_available) !== 1) return 'DOCTOR_UNAVAILABLE' as const;
   if (facts.status === 'suspended') return 'SESSION_SUSPENDED' as const;
   if (now < facts.release_at) return 'SLOT_NOT_RELEASED' as const;
   if (now >= facts.bookable_until || now >= shanghaiToInstant(facts.session_date, facts.start_time)) return 'SLOT_PAST' as const;
@@ -234,41 +262,48 @@ interface ProfileLoad {
 }
 
 /**
- * Inside the transaction: locks the caller's profile row (and their account's, whose ban it
- * reads) by primary key — record locks only, no gap locks that could stall other patients'
- * inserts. Undefined when the profile is not theirs or is deleted.
+ * Inside the transaction: locks the caller's profile row by primary key — a record lock only,
+ * no gap lock that could stall other patients' inserts, and not the account's row: another
+ * profile of the same family books in parallel. Undefined when the profile is not theirs or
+ * is deleted.
  */
 async function lockProfile(trx: Trx, request: BookingRequest, accountId: number) {
-  const result = await run<{ id: number; real_name: string; banned_until: Date | null }>(
-    trx,
-    `SELECT p.id, p.real_name, u.banned_until
-       FROM patient_profile p JOIN user_account u ON u.id = p.account_id
-      WHERE p.id = ? AND p.account_id = ? AND p.deleted_at IS NULL
-        FOR UPDATE`,
-    [request.profileId, accountId],
-  );
+  const result = await run<{ id: number; real_name: string }>(trx, LOCK_PROFILE_SQL, [request.profileId, accountId]);
   return result.rows[0];
 }
 
+/** Parameters: profile id, account id. Exported, as the other statements of the transaction, for bench/. */
+export const LOCK_PROFILE_SQL = `
+  SELECT id, real_name FROM patient_profile
+   WHERE id = ? AND account_id = ? AND deleted_at IS NULL
+     FOR UPDATE`;
+
 /**
- * After `lockProfile`: the profile's active appointments on the session's date, and the
- * appointment another request with this key committed while we waited for the lock. The transaction's
- * first plain read, so its snapshot is taken now, after the lock: it sees every booking of this
- * profile that committed before, as each of them held the same lock.
+ * After `lockProfile`: the profile's active appointments on the session's date, the
+ * appointment another request with this key committed while we waited for the lock, and the
+ * account's ban (read, not locked: a ban is written by the no-show sweep, whose race with one
+ * booking is harmless). The transaction's first plain read, so its snapshot is taken now,
+ * after the lock: it sees every booking of this profile that committed before, as each of
+ * them held the same lock.
  */
 async function recount(trx: Trx, request: BookingRequest, accountId: number, facts: SlotFacts) {
-  const result = await run<{ day: number; department: number | null; same_session: number | null; replay_id: number | null }>(
+  const result = await run<{ day: number; department: number | null; same_session: number | null; replay_id: number | null; banned_until: Date | null }>(
     trx,
-    `SELECT COUNT(*) AS day, SUM(department_id = ?) AS department, SUM(session_id = ?) AS same_session,
-            (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id
-       FROM appointment
-      WHERE profile_id = ? AND session_date = ? AND holds_place = 1`,
-    [facts.department_id, facts.session_id, accountId, request.idempotencyKey, request.profileId, facts.session_date],
+    RECOUNT_SQL,
+    [facts.department_id, facts.session_id, accountId, request.idempotencyKey, accountId, request.profileId, facts.session_date],
   );
   const row = result.rows[0]!;
   const load: ProfileLoad = { day: Number(row.day), department: Number(row.department ?? 0), sameSession: Number(row.same_session ?? 0) };
-  return { load, replayId: row.replay_id };
+  return { load, replayId: row.replay_id, bannedUntil: row.banned_until };
 }
+
+/** Parameters: department id, session id, account id, Idempotency-Key, account id, profile id, session date. */
+export const RECOUNT_SQL = `
+  SELECT COUNT(*) AS day, SUM(department_id = ?) AS department, SUM(session_id = ?) AS same_session,
+         (SELECT k.id FROM appointment k WHERE k.account_id = ? AND k.idempotency_key = ?) AS replay_id,
+         (SELECT u.banned_until FROM user_account u WHERE u.id = ?) AS banned_until
+    FROM appointment
+   WHERE profile_id = ? AND session_date = ? AND holds_place = 1`;
 
 function enforceLimits(load: ProfileLoad, rules: BookingRules): void {
   if (load.sameSession > 0) throw new AppError('ALREADY_BOOKED');
@@ -317,10 +352,11 @@ async function freeQueueNumber(trx: Trx, sessionId: number, seqStart: number, se
 
 /**
  * Takes one place: the only statement that decrements `remaining`. The EXISTS is a locking read
- * of the session row, so it sees a suspension that committed while we waited for the slot row.
+ * of the session, doctor and department rows, so it sees a suspension, a later release or a
+ * deactivation that committed while we waited for the slot row (after the gate had read them).
  * Parameters: now, slot id, now, now.
  */
-const TAKE_PLACE_SQL = `
+export const TAKE_PLACE_SQL = `
   UPDATE slot
      SET remaining = remaining - 1,
          next_seq = LAST_INSERT_ID(MOD(next_seq, seq_count) + 1),
@@ -328,8 +364,12 @@ const TAKE_PLACE_SQL = `
    WHERE id = ?
      AND remaining > 0
      AND EXISTS (SELECT 1 FROM clinic_session cs
+                   JOIN doctor d ON d.id = cs.doctor_id
+                   JOIN department dep ON dep.id = cs.department_id
+                   LEFT JOIN department par ON par.id = dep.parent_id
                   WHERE cs.id = slot.session_id AND cs.status = 'open'
-                    AND cs.release_at <= ? AND cs.bookable_until > ?)`;
+                    AND cs.release_at <= ? AND cs.bookable_until > ?
+                    AND ${DOCTOR_AVAILABLE_SQL})`;
 
 const INSERT_APPOINTMENT_SQL = `
   INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
@@ -382,11 +422,11 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
       const orderNo = newOrderNumber(now);
       const locked = await lockProfile(trx, request, principal.userId);
       if (!locked) throw new AppError('PROFILE_NOT_FOUND');
-      if (locked.banned_until && locked.banned_until > now) {
-        throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: locked.banned_until.toISOString() });
-      }
       const current = await recount(trx, request, principal.userId, facts);
       if (current.replayId !== null) return { replayId: current.replayId };
+      if (current.bannedUntil && current.bannedUntil > now) {
+        throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: current.bannedUntil.toISOString() });
+      }
       enforceLimits(current.load, rules);
       profile = { id: locked.id, realName: locked.real_name };
 
@@ -485,6 +525,10 @@ async function refusalAfterRace(db: Db, slotId: number, now: Date): Promise<AppE
 }
 
 const RACE_SQL = `
-  SELECT s.remaining, s.start_time, cs.session_date, cs.status, cs.release_at, cs.bookable_until
+  SELECT s.remaining, s.start_time, cs.session_date, cs.status, cs.release_at, cs.bookable_until,
+         ${DOCTOR_AVAILABLE_SQL} AS doctor_available
     FROM slot s JOIN clinic_session cs ON cs.id = s.session_id
+    JOIN doctor d ON d.id = cs.doctor_id
+    JOIN department dep ON dep.id = cs.department_id
+    LEFT JOIN department par ON par.id = dep.parent_id
    WHERE s.id = ?`;

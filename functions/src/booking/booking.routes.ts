@@ -32,7 +32,7 @@ const suspensionSchema = z
   })
   .meta({ id: 'SessionSuspension' });
 const suspendBody = z.strictObject({ reason: z.string().trim().min(1).max(200).meta({ description: '停诊原因，将通知患者' }) });
-const suspendErrors = ['SESSION_NOT_FOUND', 'SESSION_ALREADY_SUSPENDED'] as const;
+const suspendErrors = ['SESSION_NOT_FOUND', 'SESSION_ALREADY_SUSPENDED', 'SESSION_STARTED'] as const;
 
 export const bookingRoutes = [
   defineRoute({
@@ -67,6 +67,7 @@ export const bookingRoutes = [
       'DAILY_LIMIT_REACHED',
       'DEPARTMENT_DAILY_LIMIT_REACHED',
       'BOOKING_BANNED',
+      'DOCTOR_UNAVAILABLE',
     ],
     handler: async ({ body, headers, deps, principal, meta }) => {
       const key = idempotencyKey(headers);

@@ -27,8 +27,8 @@ export function rememberFull(db: Db, slotId: number, facts: RefusalFacts): void 
     fullSlots.set(db, slots);
   }
   if (slots.size >= FULL_SLOT_MEMO_MAX) slots.clear();
-  const { status, release_at, bookable_until, session_date, start_time } = facts;
-  slots.set(slotId, { until: performance.now() + FULL_SLOT_MEMO_MS, facts: { status, release_at, bookable_until, session_date, start_time, remaining: 0 } });
+  const { doctor_available, status, release_at, bookable_until, session_date, start_time } = facts;
+  slots.set(slotId, { until: performance.now() + FULL_SLOT_MEMO_MS, facts: { doctor_available, status, release_at, bookable_until, session_date, start_time, remaining: 0 } });
 }
 
 export function knownFull(db: Db, slotId: number): RefusalFacts | undefined {

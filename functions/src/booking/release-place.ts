@@ -2,9 +2,10 @@
  * The inverse of booking: an appointment leaves an active status and its place goes back to
  * the slot, in one transaction — the way cancellation and hold expiry return capacity.
  *
- * Lock order is the booking path's: the slot row first, then the appointment. Booking locks the
- * slot and then inserts into appointment's unique indexes; taking them in the same order here
- * means a cancel and a booking on one slot queue behind each other instead of deadlocking.
+ * Lock order is the booking path's (written out at the top of book.ts): the slot row first,
+ * then the appointment (then, in the caller, its payment). Booking locks the slot and then
+ * inserts into appointment's unique indexes; taking them in the same order here means a cancel
+ * and a booking on one slot queue behind each other instead of deadlocking.
  * `remaining < capacity` keeps the CHECK constraint from firing when the appointment turns out
  * to have left its active status already (a lost race); either UPDATE matching nothing rolls
  * the whole transaction back.

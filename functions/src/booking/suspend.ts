@@ -5,13 +5,15 @@
  *   UPDATE clinic_session SET status = 'suspended' WHERE id = ? AND status = 'open'
  *   lock and cancel its pending/booked appointments  -- cancelled_by doctor | admin
  *   UPDATE slot SET remaining = remaining + n        -- per slot, n = its cancelled appointments
- *   refunds, notification outbox rows (SMS + in-app) and audit entries
+ *   refunds (payment rows), notification outbox rows (SMS + in-app) and audit entries
  *
- * Slot rows are locked first, as the booking path and cancellation lock them first, so a
- * suspension queues behind a booking in flight instead of deadlocking with it; a booking that
- * arrives later re-reads the session in its conditional UPDATE and is refused SESSION_SUSPENDED.
- * Patients who have already checked in or been seen keep their appointments (and places). A
- * session has at most a few hundred appointments, so one transaction is short enough.
+ * Lock order (book.ts, top): slot → session → appointment → payment, the booking path's and
+ * cancellation's order, so a suspension queues behind a booking in flight instead of
+ * deadlocking with it; a booking that arrives later re-reads the session in its conditional
+ * UPDATE and is refused SESSION_SUSPENDED. Accounts are read (for the SMS), never locked: a
+ * suspension waits for nobody's unrelated request. Patients who have already checked in or
+ * been seen keep their appointments (and places). A session has at most a few hundred
+ * appointments, so one transaction is short enough.
  */
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
@@ -20,6 +22,7 @@ import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { notifyAppointments } from '../notification/outbox.js';
 import { recordRefunds, settleRefunds } from '../payment/refunds.js';
+import { shanghaiToInstant } from '../time/shanghai.js';
 import { cancellableStatuses } from './appointment-view.js';
 import { forgetFullSlots } from './full-slots.js';
 
@@ -34,7 +37,8 @@ export interface SuspensionResult {
 /**
  * Suspends `sessionId` and cancels every active appointment that has not started (pending
  * payment or booked), returning each place and refunding each payment. A doctor may suspend
- * only their own sessions.
+ * only their own sessions, and nobody a session whose first slot has started (Shanghai time):
+ * SESSION_STARTED.
  */
 export async function suspendSession(
   deps: AppDeps,
@@ -48,13 +52,25 @@ export async function suspendSession(
   const session = await db
     .selectFrom('clinic_session as cs')
     .innerJoin('doctor as d', 'd.id', 'cs.doctor_id')
-    .select(['cs.id', 'cs.status', 'cs.session_date', 'cs.period', 'd.user_id as doctor_user_id', 'd.name as doctor_name'])
+    .select((eb) => [
+      'cs.id',
+      'cs.status',
+      'cs.session_date',
+      'cs.period',
+      'cs.start_time',
+      'd.user_id as doctor_user_id',
+      'd.name as doctor_name',
+      eb.selectFrom('slot').select((sb) => sb.fn.min('slot.start_time').as('first')).whereRef('slot.session_id', '=', 'cs.id').as('first_slot_start'),
+    ])
     .where('cs.id', '=', sessionId)
     .executeTakeFirst();
   if (!session) throw new AppError('SESSION_NOT_FOUND');
   if (actor.role === 'doctor' && session.doctor_user_id !== actor.userId) throw new AppError('FORBIDDEN');
   if (actor.role === 'patient') throw new AppError('FORBIDDEN');
   if (session.status === 'suspended') throw new AppError('SESSION_ALREADY_SUSPENDED');
+  // Once its first slot has started, patients may already have been seen: 停诊 is for sessions
+  // that have not begun (the visit states that would tell who was seen do not exist yet).
+  if (now >= shanghaiToInstant(session.session_date, session.first_slot_start ?? session.start_time)) throw new AppError('SESSION_STARTED');
   const cancelledBy = actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const);
 
   const outcome = await inTransaction(db, async (trx) => {
@@ -68,12 +84,11 @@ export async function suspendSession(
     if (Number(suspended.numUpdatedRows) !== 1) throw new AppError('SESSION_ALREADY_SUSPENDED');
 
     const victims = await trx
-      .selectFrom('appointment as a')
-      .innerJoin('user_account as u', 'u.id', 'a.account_id')
-      .select(['a.id', 'a.slot_id', 'a.order_no', 'a.account_id', 'a.status', 'a.slot_start', 'u.phone'])
-      .where('a.session_id', '=', sessionId)
-      .where('a.status', 'in', [...cancellableStatuses])
-      .orderBy('a.id')
+      .selectFrom('appointment')
+      .select(['id', 'slot_id', 'order_no', 'account_id', 'status', 'slot_start'])
+      .where('session_id', '=', sessionId)
+      .where('status', 'in', [...cancellableStatuses])
+      .orderBy('id')
       .forUpdate()
       .execute();
     if (victims.length > 0) {
@@ -94,6 +109,7 @@ export async function suspendSession(
     }
     const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
 
+    // Reads the patients' phones and visit details without locking them (see notifyAppointments).
     await notifyAppointments(trx, 'session_suspended', victims.map((v) => ({ appointmentId: v.id, params: { reason, paid: v.status === 'booked' } })), now, { urgent: true });
 
     await recordAudit(

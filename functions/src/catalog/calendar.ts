@@ -56,7 +56,17 @@ export async function doctorCalendar(
   range: { from?: LocalDate | undefined; to?: LocalDate | undefined },
   now: Date,
 ): Promise<{ from: LocalDate; to: LocalDate; sessions: CalendarSession[] }> {
-  const doctor = await db.selectFrom('doctor').select(['id', 'department_id']).where('id', '=', doctorId).where('active', '=', 1).executeTakeFirst();
+  // Only a doctor who sees patients: active, in an active department whose 大科 (if any) is active — as the booking gate requires.
+  const doctor = await db
+    .selectFrom('doctor as d')
+    .innerJoin('department as dep', 'dep.id', 'd.department_id')
+    .leftJoin('department as par', 'par.id', 'dep.parent_id')
+    .select(['d.id', 'd.department_id'])
+    .where('d.id', '=', doctorId)
+    .where('d.active', '=', 1)
+    .where('dep.active', '=', 1)
+    .where((eb) => eb.or([eb('par.id', 'is', null), eb('par.active', '=', 1)]))
+    .executeTakeFirst();
   if (!doctor) throw new AppError('DOCTOR_NOT_FOUND');
   const today = shanghaiDate(now);
   const rules = await getEffectiveRules(db, doctor.department_id);

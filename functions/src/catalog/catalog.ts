@@ -5,7 +5,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../db/create-db.js';
 import { AppError } from '../errors.js';
-import { getEffectiveRules } from '../rules/booking-rules.js';
+import { getEffectiveRulesByDepartment } from '../rules/booking-rules.js';
 import { addDays, shanghaiDate, type LocalDate } from '../time/shanghai.js';
 
 export type DoctorTitle = 'chief' | 'associate_chief' | 'attending' | 'resident';
@@ -70,7 +70,8 @@ export interface DoctorCard {
 
 /**
  * Active doctors of a department (and of its 小科 when it is a 大科), or matching a search on
- * name or specialty, each with the days ahead that have places.
+ * name or specialty, each with the days of their own department's booking window (daysAhead)
+ * that have sessions.
  */
 export async function listDoctors(
   db: Db,
@@ -80,9 +81,12 @@ export async function listDoctors(
   let query = db
     .selectFrom('doctor as d')
     .innerJoin('department as dep', 'dep.id', 'd.department_id')
-    .select(['d.id', 'd.name', 'd.title', 'd.specialty', 'd.intro', 'd.photo_url', 'd.default_fee_fen', 'dep.id as depId', 'dep.name as depName', 'dep.location as depLocation'])
+    .leftJoin('department as par', 'par.id', 'dep.parent_id')
+    .select(['d.id', 'd.name', 'd.title', 'd.specialty', 'd.intro', 'd.photo_url', 'd.default_fee_fen', 'dep.id as depId', 'dep.name as depName', 'dep.location as depLocation', 'dep.parent_id as depParentId'])
     .where('d.active', '=', 1)
-    .where('dep.active', '=', 1);
+    .where('dep.active', '=', 1)
+    // A closed 大科 hides its 小科 (departmentTree) and closes their booking (booking/book.ts).
+    .where((eb) => eb.or([eb('par.id', 'is', null), eb('par.active', '=', 1)]));
   if (filter.departmentId !== undefined) {
     const id = filter.departmentId;
     query = query.where((eb) => eb.or([eb('dep.id', '=', id), eb('dep.parent_id', '=', id)]));
@@ -94,9 +98,11 @@ export async function listDoctors(
   const doctors = await query.orderBy('dep.sort_order').orderBy('d.sort_order').orderBy('d.id').limit(200).execute();
   if (doctors.length === 0) return [];
 
+  // Each doctor's window is their own 小科's daysAhead (its override, its 大科's, or the global one).
   const today = shanghaiDate(now);
-  const rules = await getEffectiveRules(db, filter.departmentId ?? null);
-  const until = addDays(today, rules.daysAhead);
+  const rules = await getEffectiveRulesByDepartment(db, doctors.map((d) => ({ id: d.depId, parentId: d.depParentId })));
+  const untilOf = (departmentId: number) => addDays(today, rules.get(departmentId)!.daysAhead);
+  const until = doctors.map((d) => untilOf(d.depId)).reduce((latest, date) => (date > latest ? date : latest));
   const days = await db
     .selectFrom('clinic_session as s')
     .innerJoin('slot', 'slot.session_id', 's.id')
@@ -125,7 +131,7 @@ export async function listDoctors(
     feeFen: d.default_fee_fen,
     department: { id: d.depId, name: d.depName, location: d.depLocation },
     availability: days
-      .filter((day) => day.doctor_id === d.id)
+      .filter((day) => day.doctor_id === d.id && day.session_date <= untilOf(d.depId))
       .map((day) => ({ date: day.session_date, remaining: Number(day.remaining), released: new Date(day.releaseAt) <= now })),
   }));
 }

@@ -108,7 +108,8 @@ type ExtraParams<K extends TemplateName> = Omit<TemplateParams<K>, keyof VisitPa
  * (patient, department, doctor, Shanghai time) and its account in `trx`, and enqueues one message
  * per appointment with the dedupe key `<template>:<appointmentId>` (plus `options.dedupeSuffix`
  * for causes that may recur, e.g. a second 替诊) — a reminder or a cancellation notice is never
- * sent twice for one appointment.
+ * sent twice for one appointment. The details are a plain read, never a locking one: locking
+ * accounts or profiles after a path's slot locks would invert the booking path's lock order.
  */
 export async function notifyAppointments<K extends TemplateName>(
   trx: Trx,

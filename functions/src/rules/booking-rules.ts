@@ -129,6 +129,25 @@ export async function getEffectiveRules(db: Db | Trx, departmentId: number | nul
 }
 
 /**
+ * The rules in force for each of several departments, given with their 大科 (`parentId`), in
+ * one read: for lists that show many departments' doctors at once (catalog.ts).
+ */
+export async function getEffectiveRulesByDepartment(
+  db: Db | Trx,
+  departments: ReadonlyArray<{ id: number; parentId: number | null }>,
+): Promise<Map<number, EffectiveRules>> {
+  const scopes = new Set<number>([0]);
+  for (const d of departments) {
+    scopes.add(d.id);
+    if (d.parentId !== null) scopes.add(d.parentId);
+  }
+  const rows = await db.selectFrom('booking_rule').selectAll().where('scope_key', 'in', [...scopes]).execute();
+  const byScope = new Map(rows.map((row) => [row.department_id ?? 0, row]));
+  const overrides = (scope: number | null) => rowToOverrides(scope === null ? undefined : byScope.get(scope));
+  return new Map(departments.map((d) => [d.id, resolveRules([overrides(d.id), overrides(d.parentId), overrides(0)])]));
+}
+
+/**
  * 放号时间: the instant at which a session's slots become bookable — `releaseTime` Shanghai,
  * `daysAhead` calendar days before the session's date. With the defaults, a session on
  * 2026-03-10 is released at 2026-03-03 07:30 Shanghai (2026-03-02T23:30:00Z).

@@ -8,7 +8,9 @@
  * - Sessions not yet released and generated from a template follow later template edits:
  *   they are rebuilt (or removed when the template is gone or inactive). Nothing can be booked
  *   before release, and the session row is locked while rebuilding, so no booking is touched.
- *   Released sessions, and sessions created by hand, are never changed by the generator.
+ *   Released sessions, sessions created by hand, and sessions edited directly (a fee change,
+ *   a capacity change or 加号 detaches a session from its template: sessions.ts) are never
+ *   changed by the generator.
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
@@ -60,7 +62,17 @@ export async function generateSessions(deps: AppDeps): Promise<GenerationSummary
     const live = template && template.active === 1 && template.doctorActive === 1 && isoWeekday(session.session_date) === template.weekday;
     if (live && (await sessionMatchesTemplate(deps, session.id, template))) continue;
     const outcome = await inTransaction(deps.db, async (trx) => {
-      const locked = await trx.selectFrom('clinic_session').select('id').where('id', '=', session.id).where('release_at', '>', now).forUpdate().executeTakeFirst();
+      // Slots, then the session: the lock order of every path (booking/book.ts, top).
+      await trx.selectFrom('slot').select('id').where('session_id', '=', session.id).orderBy('id').forUpdate().execute();
+      // Still unreleased and still following its template (not edited directly meanwhile).
+      const locked = await trx
+        .selectFrom('clinic_session')
+        .select('id')
+        .where('id', '=', session.id)
+        .where('release_at', '>', now)
+        .where('template_id', '=', session.template_id)
+        .forUpdate()
+        .executeTakeFirst();
       const booked = await trx.selectFrom('appointment').select('id').where('session_id', '=', session.id).limit(1).executeTakeFirst();
       if (!locked || booked) return 'kept' as const;
       await trx.deleteFrom('slot').where('session_id', '=', session.id).execute();

@@ -175,12 +175,19 @@ export async function listSessions(
   }));
 }
 
-/** Changes the fee of future bookings; appointments already made keep the fee they were made with. */
+/*
+ * A session edited directly (fee, capacity, 加号) leaves its template: `template_id` is set to
+ * NULL in the edit's transaction, so the generator, which rebuilds only unreleased sessions
+ * that still follow a template, never rebuilds the edit away (generator.ts). The session then
+ * lives on as if created by hand (`fromTemplate: false`): later template changes pass it by.
+ */
+
+/** Changes the fee of future bookings; appointments already made keep the fee they were made with. The session leaves its template. */
 export async function updateSessionFee(deps: AppDeps, actor: Principal, sessionId: number, feeFen: number, meta: RequestMeta): Promise<SessionView> {
   const now = deps.clock.now();
   await inTransaction(deps.db, async (trx) => {
     const before = await getSession(trx, sessionId);
-    await trx.updateTable('clinic_session').set({ fee_fen: feeFen, updated_at: now }).where('id', '=', sessionId).execute();
+    await trx.updateTable('clinic_session').set({ fee_fen: feeFen, template_id: null, updated_at: now }).where('id', '=', sessionId).execute();
     await recordAudit(trx, { actor, action: 'session.update', target: { type: 'clinic_session', id: sessionId }, meta, summary: { feeFen: { before: before.feeFen, after: feeFen } } }, now);
   });
   return getSession(deps.db, sessionId);
@@ -190,7 +197,8 @@ export async function updateSessionFee(deps: AppDeps, actor: Principal, sessionI
  * Sets a slot's capacity in one conditional UPDATE: `remaining` moves by the same amount, the
  * new capacity may not drop below what is booked (capacity − remaining, read in the same
  * statement under the row lock) nor exceed the slot's queue-number range. Racing bookings
- * either happen before (and count as booked) or after (and see the new remaining).
+ * either happen before (and count as booked) or after (and see the new remaining). The
+ * session leaves its template.
  */
 export async function setSlotCapacity(deps: AppDeps, actor: Principal, slotId: number, capacity: number, meta: RequestMeta): Promise<SessionView> {
   const now = deps.clock.now();
@@ -209,6 +217,8 @@ export async function setSlotCapacity(deps: AppDeps, actor: Principal, slotId: n
         throw new AppError('CAPACITY_BELOW_BOOKED', `该时段已预约 ${current.booked} 人，号源数不能少于已预约人数`);
       }
     }
+    // After the slot's row: the lock order of every path (booking/book.ts, top).
+    await trx.updateTable('clinic_session').set({ template_id: null, updated_at: now }).where('id', '=', slot.session_id).where('template_id', 'is not', null).execute();
     await recordAudit(trx, { actor, action: 'slot.capacity', target: { type: 'slot', id: slotId }, meta, summary: { before: slot.capacity, after: capacity } }, now);
   });
   // More places may exist now: this process stops refusing the slot from its sold-out memo.
@@ -218,7 +228,7 @@ export async function setSlotCapacity(deps: AppDeps, actor: Principal, slotId: n
 
 /**
  * 加号: adds a slot to a session with a fresh range of queue numbers after every existing one,
- * so numbers already handed out never move.
+ * so numbers already handed out never move. The session leaves its template.
  */
 export async function addSlot(
   deps: AppDeps,
@@ -230,7 +240,9 @@ export async function addSlot(
   const now = deps.clock.now();
   if (toMinutes(input.endTime) <= toMinutes(input.startTime)) throw new AppError('SESSION_TIMES_INVALID');
   await inTransaction(deps.db, async (trx) => {
-    // Lock the session row so two concurrent additions cannot take the same number range.
+    // Lock the session row so two concurrent additions cannot take the same number range —
+    // after its slots, the lock order of every path (booking/book.ts, top).
+    await trx.selectFrom('slot').select('id').where('session_id', '=', sessionId).orderBy('id').forUpdate().execute();
     const session = await trx.selectFrom('clinic_session').select(['id', 'session_date']).where('id', '=', sessionId).forUpdate().executeTakeFirst();
     if (!session) throw new AppError('SESSION_NOT_FOUND');
     const top = await trx
@@ -258,11 +270,12 @@ export async function addSlot(
         if (isDuplicateKey(error, 'uq_slot_session_time')) throw new AppError('SESSION_TIMES_INVALID', '该时段已存在');
         throw error;
       });
-    // A slot after the session's last one extends the bookable window.
+    // A slot after the session's last one extends the bookable window; the session leaves its template.
     await trx
       .updateTable('clinic_session')
       .set((eb) => ({
         bookable_until: sql`GREATEST(${eb.ref('bookable_until')}, ${shanghaiToInstant(session.session_date, input.endTime)})`,
+        template_id: null,
         updated_at: now,
       }))
       .where('id', '=', sessionId)
