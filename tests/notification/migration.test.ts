@@ -1,5 +1,5 @@
 /**
- * Upgrade 0001-notification-outbox.sql: a database with the notification table of before the
+ * Upgrade 0002-notification-outbox.sql: a database with the notification table of before the
  * outbox keeps its rows and ends with the same notification columns and indexes as a fresh one,
  * also when an earlier run was cut off after some of its statements (db/pending-ddl.ts resumes).
  */
@@ -43,13 +43,13 @@ it('brings the old notification table to the outbox shape, keeping its rows, aft
     DROP COLUMN appointment_id, DROP COLUMN read_at`.execute(old);
   await sql`INSERT INTO notification (channel, recipient, template, payload, status, attempts, send_after, created_at)
     VALUES ('sms', '13900000000', 'session_suspended', '{}', 'pending', 0, NOW(3), NOW(3))`.execute(old);
-  await old.deleteFrom('schema_migration').where('name', '=', '0001-notification-outbox.sql').execute();
+  await old.deleteFrom('schema_migration').where('name', '=', '0002-notification-outbox.sql').execute();
 
   // A deploy killed after the first 4 statements of the file.
-  const file = await readFile(new URL('../../functions/src/db/migrations/0001-notification-outbox.sql', import.meta.url), 'utf8');
+  const file = await readFile(new URL('../../functions/src/db/migrations/0002-notification-outbox.sql', import.meta.url), 'utf8');
   for (const statement of splitStatements(file).slice(0, 4)) await sql.raw(statement).execute(old);
 
-  expect((await migrate(old)).appliedUpgrades).toEqual(['0001-notification-outbox.sql']);
+  expect((await migrate(old)).appliedUpgrades).toEqual(['0002-notification-outbox.sql']);
   expect((await migrate(old)).appliedUpgrades).toEqual([]);
 
   expect(await notificationShape(old)).toEqual(await notificationShape(fresh));
