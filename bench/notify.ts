@@ -12,6 +12,11 @@
  * holding WeChat consent credits), then runs `--runners` delivery loops at once, each with its
  * own connection pool, against a local fake provider that takes `--provider-ms` per send and
  * counts sends per dedupe key. Prints deliveries/s, messages/s and duplicates (must be 0).
+ *
+ * Then the reminder job (notification/reminders.ts) for a day of `--appointments` booked
+ * appointments (20 sessions, 20 000 by default; 0 skips it): one run at 18:05 the day before,
+ * when every day-before reminder is due at once, and a second run that finds nothing left to do.
+ * Prints both times and the reminders enqueued (must equal the appointments, then 0).
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -22,6 +27,8 @@ import { migrate } from '../functions/src/db/migrate.js';
 import type { Channel, Channels } from '../functions/src/notification/channels.js';
 import { deliverDueNotifications } from '../functions/src/notification/delivery.js';
 import { enqueueNotifications, type NotificationInput } from '../functions/src/notification/outbox.js';
+import { enqueueDueReminders } from '../functions/src/notification/reminders.js';
+import { addDays, shanghaiDate, shanghaiToInstant } from '../functions/src/time/shanghai.js';
 import { openDb, type Driver } from '../tests/support/drivers.js';
 
 const { values: args } = parseArgs({
@@ -31,6 +38,7 @@ const { values: args } = parseArgs({
     'provider-ms': { type: 'string', default: '0' },
     driver: { type: 'string', default: 'mysql2' },
     batch: { type: 'string', default: '200' },
+    appointments: { type: 'string', default: '20000' },
   },
 });
 const messages = Number(args.messages);
@@ -106,8 +114,128 @@ try {
   console.log(`per runner: ${perRunner.join(' / ')}; by WeChat: ${Number(wechat.n)}; rows marked sent: ${Number(sent.n)}`);
   console.log(`duplicates: ${duplicates}`);
   if (duplicates !== 0 || sends.size !== rows || Number(sent.n) !== rows) process.exitCode = 1;
+
+  const appointments = Number(args.appointments);
+  if (appointments > 0) {
+    const day = addDays(shanghaiDate(now), 1);
+    await seedDay(day, appointments, users, now);
+    const at = shanghaiToInstant(addDays(day, -1), '18:05');
+    const r0 = performance.now();
+    const first = await enqueueDueReminders(db, at);
+    const firstSeconds = (performance.now() - r0) / 1000;
+    const r1 = performance.now();
+    const again = await enqueueDueReminders(db, at);
+    const againSeconds = (performance.now() - r1) / 1000;
+    console.log(
+      `reminder job, a day of ${appointments} booked appointments: ${first.dayBefore} day-before reminders enqueued in ${firstSeconds.toFixed(2)} s; ` +
+        `a second run (nothing left) ${againSeconds.toFixed(2)} s, ${again.dayBefore} enqueued`,
+    );
+    if (first.dayBefore !== appointments || again.dayBefore !== 0) process.exitCode = 1;
+  }
 } finally {
   await db.destroy();
   await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
   await admin.end();
+}
+
+/**
+ * `count` booked appointments on `day`: 20 doctors in 4 departments, one morning session each
+ * with 10 slots, each appointment for a different profile within its session.
+ */
+async function seedDay(day: string, count: number, users: { id: number; phone: string }[], now: Date): Promise<void> {
+  const sessionsCount = 20;
+  const perSession = Math.ceil(count / sessionsCount);
+  if (perSession > users.length) throw new Error('more appointments per session than patients');
+  await db
+    .insertInto('patient_profile')
+    .values(
+      users.map((u, i) => ({
+        account_id: u.id,
+        real_name: `患者${i}`,
+        id_type: 'passport' as const,
+        id_number_cipher: 'bench',
+        id_number_hash: randomBytes(32).toString('hex'),
+        id_number_masked: 'E****123',
+        gender: 'female' as const,
+        birth_date: '1990-01-01',
+        phone: u.phone,
+        relation: 'self' as const,
+        is_default: 1,
+        created_at: now,
+        updated_at: now,
+      })),
+    )
+    .execute();
+  const profiles = await db.selectFrom('patient_profile').select(['id', 'account_id']).orderBy('id').execute();
+  const departmentIds: number[] = [];
+  for (let d = 0; d < 4; d++) {
+    const dep = await db.insertInto('department').values({ code: `B${d}`, name: `科室${d}`, created_at: now, updated_at: now }).executeTakeFirstOrThrow();
+    departmentIds.push(Number(dep.insertId));
+  }
+  const slotsPerSession = 10;
+  const perSlot = Math.ceil(perSession / slotsPerSession);
+  let made = 0;
+  for (let s = 0; s < sessionsCount && made < count; s++) {
+    const departmentId = departmentIds[s % 4]!;
+    const user = await db
+      .insertInto('user_account')
+      .values({ phone: `138${String(s).padStart(8, '0')}`, password_hash: 'x', role: 'doctor', created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
+    const doctor = await db
+      .insertInto('doctor')
+      .values({ user_id: Number(user.insertId), department_id: departmentId, name: `医生${s}`, title: 'attending', default_fee_fen: 1000, created_at: now, updated_at: now })
+      .executeTakeFirstOrThrow();
+    const session = await db
+      .insertInto('clinic_session')
+      .values({
+        doctor_id: Number(doctor.insertId),
+        department_id: departmentId,
+        session_date: day,
+        period: 'morning',
+        start_time: '08:00',
+        end_time: '12:00',
+        fee_fen: 1000,
+        release_at: now,
+        bookable_until: shanghaiToInstant(day, '12:00'),
+        created_at: now,
+        updated_at: now,
+      })
+      .executeTakeFirstOrThrow();
+    const sessionId = Number(session.insertId);
+    const values = [];
+    for (let k = 0; k < slotsPerSession; k++) {
+      const start = `${String(8 + Math.floor((k * 24) / 60)).padStart(2, '0')}:${String((k * 24) % 60).padStart(2, '0')}:00`;
+      const inSlot = Math.max(0, Math.min(perSlot, perSession - k * perSlot, count - made));
+      const slot = await db
+        .insertInto('slot')
+        .values({ session_id: sessionId, start_time: start, end_time: start, capacity: perSlot, remaining: perSlot - inSlot, seq_start: 1 + k * perSlot, seq_count: perSlot, created_at: now, updated_at: now })
+        .executeTakeFirstOrThrow();
+      for (let q = 0; q < inSlot; q++) {
+        const profile = profiles[k * perSlot + q]!;
+        made += 1;
+        values.push({
+          order_no: `B${String(made).padStart(19, '0')}`,
+          account_id: profile.account_id,
+          profile_id: profile.id,
+          slot_id: Number(slot.insertId),
+          session_id: sessionId,
+          doctor_id: Number(doctor.insertId),
+          department_id: departmentId,
+          session_date: day,
+          period: 'morning' as const,
+          slot_start: start,
+          slot_end: start,
+          queue_number: 1 + k * perSlot + q,
+          fee_fen: 1000,
+          status: 'booked' as const,
+          paid_at: shanghaiToInstant(addDays(day, -3), '10:00'),
+          idempotency_key: `bench-${made}`,
+          request_hash: '0'.repeat(64),
+          created_at: now,
+          updated_at: now,
+        });
+      }
+    }
+    for (let i = 0; i < values.length; i += 1000) await db.insertInto('appointment').values(values.slice(i, i + 1000)).execute();
+  }
 }
