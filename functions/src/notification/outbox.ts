@@ -53,38 +53,19 @@ export async function enqueueNotifications(trx: Trx, inputs: readonly Notificati
     const rows = await trx.selectFrom('user_account').select(['id', 'phone']).where('id', 'in', missingPhones).execute();
     for (const r of rows) phones.set(r.id, r.phone);
   }
-  let created = 0;
-  for (const input of inputs) {
-    const rendered = renderTemplate(input.template, input.params as never);
-    const base = {
-      user_id: input.userId,
-      template: input.template,
-      urgent: input.urgent ? 1 : 0,
-      send_after: input.sendAfter ?? now,
-      created_at: now,
-      appointment_id: input.appointmentId ?? null,
-    };
-    const rows: Insertable<Notification>[] = [
-      {
-        ...base,
-        channel: 'in_app',
-        recipient: String(input.userId),
-        payload: JSON.stringify({ title: rendered.title, text: rendered.text, params: input.params }),
-        dedupe_key: `${input.dedupeKey}:in_app`,
-      },
-    ];
-    if (input.channel !== 'in_app') {
-      const phone = input.phone ?? phones.get(input.userId);
-      if (!phone) throw new Error(`no phone for account ${input.userId}`);
-      rows.push({
-        ...base,
-        channel: 'sms',
-        channel_choice: (input.channel ?? 'auto') === 'auto' ? 'auto' : 'fixed',
-        recipient: phone,
-        payload: JSON.stringify({ title: rendered.title, text: rendered.sms, wechat: rendered.wechat, params: input.params }),
-        dedupe_key: `${input.dedupeKey}:out`,
-      });
+  const messages = inputs.map((input) => messageRows(input, phones, now));
+  // Usually no key is taken yet (the reminder job filters enqueued ones out first): all in one
+  // statement. A duplicate undoes just that statement; then one statement per message.
+  if (messages.length > 1) {
+    try {
+      await trx.insertInto('notification').values(messages.flat()).execute();
+      return messages.length;
+    } catch (error) {
+      if (!isDuplicateKey(error, 'uq_notification_dedupe')) throw error;
     }
+  }
+  let created = 0;
+  for (const rows of messages) {
     try {
       // Both rows in one statement: a message is all there or (a duplicate) not added at all.
       await trx.insertInto('notification').values(rows).execute();
@@ -94,6 +75,41 @@ export async function enqueueNotifications(trx: Trx, inputs: readonly Notificati
     }
   }
   return created;
+}
+
+/** A message's rows: its inbox entry and, unless in-app only, its outbound row. */
+function messageRows(input: NotificationInput, phones: Map<number, string>, now: Date): Insertable<Notification>[] {
+  const rendered = renderTemplate(input.template, input.params as never);
+  const base = {
+    user_id: input.userId,
+    template: input.template,
+    urgent: input.urgent ? 1 : 0,
+    send_after: input.sendAfter ?? now,
+    created_at: now,
+    appointment_id: input.appointmentId ?? null,
+  };
+  const rows: Insertable<Notification>[] = [
+    {
+      ...base,
+      channel: 'in_app',
+      recipient: String(input.userId),
+      payload: JSON.stringify({ title: rendered.title, text: rendered.text, params: input.params }),
+      dedupe_key: `${input.dedupeKey}:in_app`,
+    },
+  ];
+  if (input.channel !== 'in_app') {
+    const phone = input.phone ?? phones.get(input.userId);
+    if (!phone) throw new Error(`no phone for account ${input.userId}`);
+    rows.push({
+      ...base,
+      channel: 'sms',
+      channel_choice: (input.channel ?? 'auto') === 'auto' ? 'auto' : 'fixed',
+      recipient: phone,
+      payload: JSON.stringify({ title: rendered.title, text: rendered.sms, wechat: rendered.wechat, params: input.params }),
+      dedupe_key: `${input.dedupeKey}:out`,
+    });
+  }
+  return rows;
 }
 
 /** One message; see enqueueNotifications. Returns whether it was new. */
