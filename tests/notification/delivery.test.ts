@@ -195,6 +195,16 @@ describe('enqueue', () => {
     ).rejects.toThrow('the cause failed');
     expect(await rowsOf(database.db, 'dedupe:rolled-back')).toHaveLength(0);
   });
+
+  it('a batch with one key already taken adds the others, each once (one-statement path falls back per message)', async () => {
+    const taken = message(patients[3]!, { dedupeKey: 'batch:taken' });
+    await inTransaction(database.db, (trx) => enqueueNotification(trx, taken, daytime));
+    const batch = [message(patients[3]!, { dedupeKey: 'batch:a' }), taken, message(patients[3]!, { dedupeKey: 'batch:b' })];
+    expect(await inTransaction(database.db, (trx) => enqueueNotifications(trx, batch, daytime))).toBe(2);
+    expect(await rowsOf(database.db, 'batch:')).toHaveLength(6);
+    expect(await inTransaction(database.db, (trx) => enqueueNotifications(trx, [message(patients[3]!, { dedupeKey: 'batch:c' }), message(patients[3]!, { dedupeKey: 'batch:d' })], daytime))).toBe(2);
+    expect(await rowsOf(database.db, 'batch:')).toHaveLength(10);
+  });
 });
 
 describe('quiet hours', () => {
