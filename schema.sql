@@ -348,10 +348,35 @@ CREATE TABLE IF NOT EXISTS notification (
   send_after DATETIME(3) NOT NULL,
   sent_at DATETIME(3) NULL,
   created_at DATETIME(3) NOT NULL,
+  -- Outbox (notification/outbox.ts): one cause enqueued twice (a job run twice) is one message.
+  dedupe_key VARCHAR(120) NULL,
+  -- Urgent messages (停诊) are sent by SMS in quiet hours too.
+  urgent TINYINT(1) NOT NULL DEFAULT 0,
+  -- 'auto': the delivery job picks WeChat (consent credit) or SMS at the first send, then 'fixed'.
+  channel_choice ENUM('auto', 'fixed') NOT NULL DEFAULT 'fixed',
+  -- The delivery runner holding the message, until when (a crashed runner's claim lapses).
+  claim_token CHAR(32) NULL,
+  claimed_until DATETIME(3) NULL,
+  appointment_id BIGINT UNSIGNED NULL,
+  -- In-app inbox: when the patient read it.
+  read_at DATETIME(3) NULL,
   PRIMARY KEY (id),
+  UNIQUE KEY uq_notification_dedupe (dedupe_key),
   KEY ix_notification_due (status, send_after),
   KEY ix_notification_recipient (recipient, created_at),
-  KEY ix_notification_user (user_id, created_at)
+  KEY ix_notification_user (user_id, created_at),
+  KEY ix_notification_inbox (user_id, channel, status, send_after, id),
+  KEY ix_notification_claim (claim_token)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- WeChat subscription-message consents: each 允许 in wx.requestSubscribeMessage allows one
+-- message of that template, so a credit is consumed per WeChat message sent.
+CREATE TABLE IF NOT EXISTS wechat_consent (
+  user_id BIGINT UNSIGNED NOT NULL,
+  template VARCHAR(50) NOT NULL,
+  credits INT UNSIGNED NOT NULL DEFAULT 0,
+  updated_at DATETIME(3) NOT NULL,
+  PRIMARY KEY (user_id, template)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Append-only record of every sensitive action.

@@ -3,8 +3,10 @@
  * scheduled Lambda runs (serverless.yml). Prints the job's summary as JSON.
  */
 import type { AppDeps } from '../functions/src/http/deps.js';
+import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
 import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';
+import { sendReminders } from '../functions/src/jobs/send-reminders.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { scriptDeps } from './lib.js';
 
@@ -12,6 +14,8 @@ const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'generate-sessions': generateSessions,
   'expire-holds': expireHolds,
   'retry-refunds': retryRefunds,
+  'deliver-notifications': (deps) => deliverNotifications(deps),
+  'send-reminders': sendReminders,
 };
 
 const name = process.argv[2];

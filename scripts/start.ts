@@ -9,6 +9,7 @@ import path from 'node:path';
 import { migrate } from '../functions/src/db/migrate.js';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, loadDemoHospital } from '../functions/src/demo/demo-hospital.js';
 import { FRONT_END_APPS } from '../functions/src/http/static.js';
+import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { startServer } from '../functions/src/server.js';
 import { scriptDeps } from './lib.js';
@@ -29,6 +30,10 @@ for (const app of FRONT_END_APPS) {
   execSync(app.buildCommand, { stdio: 'inherit' });
 }
 await startServer(deps);
+// What the every-minute scheduled job does in production, more often: the notification outbox.
+const deliver = () =>
+  deliverNotifications(deps).catch((error: unknown) => deps.log.error({ err: error }, 'notification delivery failed'));
+setInterval(deliver, 5000).unref();
 
 const base = `http://localhost:${deps.config.port}`;
 console.log(`

@@ -52,6 +52,7 @@ export const errorCatalog = {
   IDEMPOTENCY_KEY_INVALID: [400, 'Idempotency-Key 格式不正确（8–64 位字母、数字、- 或 _）'],
   IDEMPOTENCY_KEY_REUSED: [422, '该 Idempotency-Key 已用于另一笔不同的预约请求'],
   PROFILE_NOT_FOUND: [404, '就诊人不存在'],
+  NOTIFICATION_NOT_FOUND: [404, '消息不存在'],
   SLOT_NOT_FOUND: [404, '号源不存在'],
   APPOINTMENT_NOT_FOUND: [404, '预约不存在'],
   SESSION_NOT_FOUND: [404, '排班不存在'],

@@ -5,6 +5,7 @@ import { bookingRoutes } from './booking/booking.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
 import type { AppDeps } from './http/deps.js';
 import type { RouteSpec } from './http/route.js';
+import { notificationRoutes } from './notification/notification.routes.js';
 import { patientRoutes } from './patient/patient.routes.js';
 import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
@@ -15,6 +16,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
   routes.push(...catalogRoutes, ...scheduleRoutes, ...patientRoutes);
   routes.push(...bookingRoutes, ...bookingRuleRoutes);
+  routes.push(...notificationRoutes);
   if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
   return routes;
 }

@@ -18,6 +18,7 @@ export default defineAppConfig({
     'pages/profiles/index',
     'pages/profile-edit/index',
     'pages/health-record/index',
+    'pages/messages/index',
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -20,6 +20,7 @@ import { inTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
+import { notifyAppointments } from '../notification/outbox.js';
 import { recordRefunds, settleRefunds } from '../payment/refunds.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
 import { cancellableStatuses } from './appointment-view.js';
@@ -32,8 +33,6 @@ export interface SuspensionResult {
   refundedAppointments: number;
   notifiedPatients: number;
 }
-
-const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上' } as const;
 
 /**
  * Suspends `sessionId` and cancels every active appointment that has not started (pending
@@ -92,13 +91,6 @@ export async function suspendSession(
       .orderBy('id')
       .forUpdate()
       .execute();
-    // The patients' phones for the SMS: a plain read — locking accounts here, after the slots,
-    // would invert the booking path's order and queue the suspension behind unrelated requests.
-    const phones = new Map<number, string>();
-    if (victims.length > 0) {
-      const accounts = await trx.selectFrom('user_account').select(['id', 'phone']).where('id', 'in', [...new Set(victims.map((v) => v.account_id))]).execute();
-      for (const account of accounts) phones.set(account.id, account.phone);
-    }
     if (victims.length > 0) {
       await trx
         .updateTable('appointment')
@@ -117,16 +109,8 @@ export async function suspendSession(
     }
     const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
 
-    const when = `${session.session_date}${PERIOD_LABEL[session.period]}`;
-    const notifications = victims.flatMap((v) => {
-      const text = `【南阳市第二人民医院】您预约的${session.doctor_name}医生${when} ${v.slot_start.slice(0, 5)} 门诊（订单号 ${v.order_no}）因故停诊，预约已取消${v.status === 'booked' ? '，如已支付将原路退款' : ''}。给您带来不便，敬请谅解。`;
-      const payload = JSON.stringify({ appointmentId: v.id, orderNo: v.order_no, sessionId, reason, text });
-      return [
-        { channel: 'sms' as const, recipient: phones.get(v.account_id) ?? '', user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
-        { channel: 'in_app' as const, recipient: String(v.account_id), user_id: v.account_id, template: 'session_suspended', payload, send_after: now, created_at: now },
-      ];
-    });
-    if (notifications.length > 0) await trx.insertInto('notification').values(notifications).execute();
+    // Reads the patients' phones and visit details without locking them (see notifyAppointments).
+    await notifyAppointments(trx, 'session_suspended', victims.map((v) => ({ appointmentId: v.id, params: { reason, paid: v.status === 'booked' } })), now, { urgent: true });
 
     await recordAudit(
       trx,

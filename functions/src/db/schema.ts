@@ -134,17 +134,24 @@ export interface HealthRecord {
 }
 
 export interface Notification {
+  appointment_id: Generated<number | null>;
   attempts: Generated<number>;
   channel: "in_app" | "sms" | "wechat";
+  channel_choice: Generated<"auto" | "fixed">;
+  claim_token: Generated<string | null>;
+  claimed_until: Generated<Date | null>;
   created_at: Date;
+  dedupe_key: Generated<string | null>;
   id: Generated<number>;
   last_error: Generated<string | null>;
   payload: string;
+  read_at: Generated<Date | null>;
   recipient: string;
   send_after: Date;
   sent_at: Generated<Date | null>;
   status: Generated<"failed" | "pending" | "sent">;
   template: string;
+  urgent: Generated<number>;
   user_id: Generated<number | null>;
 }
 
@@ -270,6 +277,13 @@ export interface WaitlistEntry {
   updated_at: Date;
 }
 
+export interface WechatConsent {
+  credits: Generated<number>;
+  template: string;
+  updated_at: Date;
+  user_id: number;
+}
+
 export interface DB {
   appointment: Appointment;
   audit_log: AuditLog;
@@ -288,4 +302,5 @@ export interface DB {
   sms_code: SmsCode;
   user_account: UserAccount;
   waitlist_entry: WaitlistEntry;
+  wechat_consent: WechatConsent;
 }

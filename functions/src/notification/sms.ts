@@ -12,10 +12,16 @@ import type { Logger } from '../logger.js';
 
 export interface SmsMessage {
   phone: string;
-  template: 'verification_code' | 'already_registered';
+  /** A template of TEMPLATE_TEXT, or an outbox template (notification/templates.ts) sent with its `text`. */
+  template: string;
   params: Record<string, string>;
   /** Parameter names never stored or logged outside the dev provider. */
   secretParams?: readonly string[];
+  /** Outbox messages: the rendered text, and the key that makes a resend a no-op at the gateway. */
+  text?: string;
+  dedupeKey?: string;
+  /** False for outbox messages, whose row already is the record. */
+  record?: boolean;
 }
 
 export interface SmsSender {
@@ -23,7 +29,7 @@ export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
 
-const TEMPLATE_TEXT: Record<SmsMessage['template'], (p: Record<string, string>) => string> = {
+const TEMPLATE_TEXT: Record<string, (p: Record<string, string>) => string> = {
   verification_code: (p) =>
     `【南阳市第二人民医院】您的验证码是${p.code}，${p.minutes}分钟内有效。如非本人操作，请忽略本短信。`,
   // Sent instead of a code when someone asks to register a phone that has an account (auth/sms-codes.ts).
@@ -47,13 +53,20 @@ async function record(db: Db, message: SmsMessage, payload: Record<string, strin
     .execute();
 }
 
+function messageText(message: SmsMessage): string {
+  if (message.text !== undefined) return message.text;
+  const render = TEMPLATE_TEXT[message.template];
+  if (!render) throw new Error(`unknown SMS template ${message.template}`);
+  return render(message.params);
+}
+
 export function createSmsSender(config: Config, db: Db, log: Logger): SmsSender {
   if (config.sms.provider === 'dev') {
     return {
       name: 'dev',
       async send(message) {
-        const text = TEMPLATE_TEXT[message.template](message.params);
-        await record(db, message, { ...message.params, text }, new Date());
+        const text = messageText(message);
+        if (message.record !== false) await record(db, message, { ...message.params, text }, new Date());
         log.info({ sms: { phone: message.phone, text } }, 'development SMS (not sent)');
       },
     };
@@ -62,13 +75,13 @@ export function createSmsSender(config: Config, db: Db, log: Logger): SmsSender 
   return {
     name: 'http',
     async send(message) {
-      const text = TEMPLATE_TEXT[message.template](message.params);
+      const text = messageText(message);
       let response: Response;
       try {
         response = await fetch(url, {
           method: 'POST',
           headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-          body: JSON.stringify({ phone: message.phone, template: message.template, params: message.params, text }),
+          body: JSON.stringify({ phone: message.phone, template: message.template, params: message.params, text, dedupeKey: message.dedupeKey }),
           signal: AbortSignal.timeout(5000),
         });
       } catch (error) {
@@ -82,7 +95,7 @@ export function createSmsSender(config: Config, db: Db, log: Logger): SmsSender 
       const masked = Object.fromEntries(
         Object.entries(message.params).map(([k, v]) => [k, message.secretParams?.includes(k) ? '******' : v]),
       );
-      await record(db, message, masked, new Date());
+      if (message.record !== false) await record(db, message, masked, new Date());
     },
   };
 }

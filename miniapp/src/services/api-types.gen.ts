@@ -920,6 +920,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的消息（最新在前，分页）
+         * @description 角色：patient
+         */
+        get: operations["getMeMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/messages/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 未读消息数
+         * @description 角色：patient
+         */
+        get: operations["getMeMessagesUnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/messages/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 标记一条消息为已读
+         * @description 角色：patient
+         */
+        post: operations["postMeMessagesByIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/messages/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 全部标记为已读
+         * @description 角色：patient
+         */
+        post: operations["postMeMessagesReadAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/wechat-consents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 记录用户在微信订阅消息授权中接受的模板（每接受一次可发送一条）
+         * @description 角色：patient
+         */
+        post: operations["postMeWechatConsents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/sms": {
         parameters: {
             query?: never;
@@ -955,7 +1055,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1189,6 +1289,18 @@ export interface components {
             noShowThreshold: number | null;
             noShowWindowDays: number | null;
             noShowBanDays: number | null;
+        };
+        InboxMessage: {
+            id: number;
+            /** @description 消息模板，如 booking_confirmed、session_suspended */
+            template: string;
+            title: string;
+            text: string;
+            /** @description 相关预约，可跳转到预约详情 */
+            appointmentId: number | null;
+            /** Format: date-time */
+            createdAt: string;
+            readAt: string | null;
         };
     };
     responses: never;
@@ -6450,6 +6562,340 @@ export interface operations {
             };
         };
     };
+    getMeMessages: {
+        parameters: {
+            query?: {
+                /** @description 上一页返回的 nextCursor */
+                cursor?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InboxMessage"][];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMeMessagesUnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unread: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postMeMessagesByIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        ok: true;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOTIFICATION_NOT_FOUND` 消息不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postMeMessagesReadAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        marked: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postMeWechatConsents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    accepted: ("booking_confirmed" | "payment_due" | "hold_expired" | "appointment_cancelled" | "refund_made" | "session_suspended" | "doctor_substituted" | "waitlist_offer" | "waitlist_closed" | "ban_applied" | "visit_reminder_day_before" | "visit_reminder_soon")[];
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        credits: {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDevSms: {
         parameters: {
             query: {
@@ -6541,6 +6987,7 @@ export const errorMessages = {
   IDEMPOTENCY_KEY_INVALID: "Idempotency-Key 格式不正确（8–64 位字母、数字、- 或 _）",
   IDEMPOTENCY_KEY_REUSED: "该 Idempotency-Key 已用于另一笔不同的预约请求",
   PROFILE_NOT_FOUND: "就诊人不存在",
+  NOTIFICATION_NOT_FOUND: "消息不存在",
   SLOT_NOT_FOUND: "号源不存在",
   APPOINTMENT_NOT_FOUND: "预约不存在",
   SESSION_NOT_FOUND: "排班不存在",

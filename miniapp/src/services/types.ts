@@ -58,3 +58,5 @@ export type AppointmentScope = NonNullable<NonNullable<paths['/api/v1/appointmen
 
 /** The booking rules in force for a department (GET /booking-rules): hospital policy, public. */
 export type EffectiveBookingRules = Schemas['EffectiveBookingRules'];
+export type InboxMessage = Schemas['InboxMessage'];
+export type InboxPage = Ok<'/api/v1/me/messages', 'get'>;

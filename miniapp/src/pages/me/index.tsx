@@ -1,16 +1,21 @@
-import { View } from '@tarojs/components';
+import { Text, View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { Button, Cell, CellGroup, Switch } from '../../components/nutui';
 import { PageShell } from '../../components/page-shell';
 import { setElderMode, useElderMode } from '../../hooks/use-elder-mode';
+import { useAsync } from '../../hooks/use-async';
 import { useSession } from '../../hooks/use-session';
 import { logout } from '../../services/auth';
+import { fetchUnreadCount } from '../../services/messages';
 import { maskPhone } from '../../utils/format';
 import { go } from '../../utils/navigation';
 
 export default function Me() {
   const session = useSession();
   const elder = useElderMode();
+  // The unread badge of 我的消息, refreshed whenever 我的 is shown again.
+  const unread = useAsync(() => (session ? fetchUnreadCount() : Promise.resolve(0)), [session?.account.id], { reloadOnShow: true }).state;
+  const unreadCount = unread.status === 'ready' ? unread.data : 0;
 
   const signOut = async () => {
     const { confirm } = await Taro.showModal({ title: '退出登录', content: '确定退出当前账号吗？', confirmText: '退出', cancelText: '取消' });
@@ -44,6 +49,12 @@ export default function Me() {
       <View className="gap" />
       <CellGroup>
         <Cell title="我的预约" extra="查看 ›" clickable onClick={() => void Taro.switchTab({ url: '/pages/appointments/index' })} />
+        <Cell
+          title="我的消息"
+          extra={unreadCount > 0 ? <Text className="badge danger">{unreadCount > 99 ? '99+' : unreadCount} 条未读 ›</Text> : '查看 ›'}
+          clickable
+          onClick={() => go('/pages/messages/index')}
+        />
         <Cell title="就诊人管理" extra="添加 / 编辑 ›" clickable onClick={() => go('/pages/profiles/index')} />
         <Cell title="找回 / 重设密码" extra="›" clickable onClick={() => go('/pages/password-reset/index')} />
         <Cell
