@@ -1,7 +1,7 @@
 /**
  * A patient cancels their own appointment (退号) until `cancelCutoffMinutes` before the slot
  * starts (Shanghai wall-clock): the conditional status UPDATE, `remaining + 1` and, for a paid
- * booking, the refund are one transaction (release-place.ts, payment/refunds.ts).
+ * booking, the refund are one transaction (transitions.ts, payment/refunds.ts).
  */
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
@@ -11,10 +11,10 @@ import type { Principal, RequestMeta } from '../http/route.js';
 import { recordRefunds, settleRefunds, type RecordedRefund } from '../payment/refunds.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
-import { cancellableStatuses, findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
 import { forgetFullSlots } from './full-slots.js';
-import { releasePlace, TransitionLost } from './release-place.js';
+import { canMove, moveAppointments, releasePlaces, TransitionLost } from './transitions.js';
 
 /** The last instant a patient may cancel an appointment of this slot. */
 export function cancelDeadline(sessionDate: string, slotStart: string, cancelCutoffMinutes: number): Date {
@@ -42,7 +42,7 @@ export async function cancelAppointment(
     throw new AppError('NOT_CANCELLABLE', '该预约已因超时未支付而失效');
   }
   if (row.status === 'cancelled') return (await findOwnAppointment(db, principal.userId, appointmentId))!;
-  if (!(cancellableStatuses as readonly string[]).includes(row.status)) {
+  if (!canMove('cancel', row.status)) {
     throw new AppError('NOT_CANCELLABLE', undefined, { status: row.status });
   }
   const rules = await getEffectiveRules(db, row.department_id);
@@ -52,13 +52,8 @@ export async function cancelAppointment(
   let refunds: RecordedRefund[] = [];
   try {
     refunds = await inTransaction(db, async (trx) => {
-      await releasePlace(trx, {
-        appointmentId: row.id,
-        slotId: row.slot_id,
-        from: cancellableStatuses,
-        set: { status: 'cancelled', cancelled_at: now, cancelled_by: 'patient', cancel_reason: reason ?? null },
-        now,
-      });
+      await releasePlaces(trx, [{ slotId: row.slot_id }], now);
+      await moveAppointments(trx, 'cancel', [row.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: reason ?? null }, now);
       const recorded = await recordRefunds(trx, [{ id: row.id, orderNo: row.order_no }], now);
       await recordAudit(
         trx,

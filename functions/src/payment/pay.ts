@@ -14,7 +14,7 @@ import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { findOwnAppointment, type AppointmentView } from '../booking/appointment-view.js';
 import { expireHold } from '../booking/expire.js';
-import { TransitionLost } from '../booking/release-place.js';
+import { canMove, moveAppointments, TransitionLost } from '../booking/transitions.js';
 import { paymentProvider, refundNumber } from './provider.js';
 
 export async function payAppointment(deps: AppDeps, principal: Principal, appointmentId: number, meta: RequestMeta): Promise<AppointmentView> {
@@ -31,7 +31,7 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
     return (await findOwnAppointment(db, principal.userId, appointmentId))!;
   }
   if (row.status === 'expired') throw new AppError('HOLD_EXPIRED');
-  if (row.status !== 'pending_payment') throw new AppError('NOT_PAYABLE', undefined, { status: row.status });
+  if (!canMove('pay', row.status)) throw new AppError('NOT_PAYABLE', undefined, { status: row.status });
   if (!row.hold_expires_at || row.hold_expires_at <= now) {
     await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
     throw new AppError('HOLD_EXPIRED');
@@ -48,14 +48,7 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
 
   try {
     await inTransaction(db, async (trx) => {
-      const moved = await trx
-        .updateTable('appointment')
-        .set({ status: 'booked', paid_at: now, updated_at: now })
-        .where('id', '=', row.id)
-        .where('status', '=', 'pending_payment')
-        .where('hold_expires_at', '>', now)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new TransitionLost();
+      await moveAppointments(trx, 'pay', [row.id], { paid_at: now }, now, { holdValidAt: now });
       await trx
         .insertInto('payment')
         .values({
