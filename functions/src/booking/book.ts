@@ -37,7 +37,7 @@
  * with doctor and department rows only share-locked, by the UPDATE's EXISTS, after the slot.
  * Booking: profile → slot → (session, doctor, department: shared) → appointment (INSERT).
  * Cancellation and expiry (transitions.ts, releasePlaces): slot → appointment → payment. Suspension
- * (suspend.ts): slots → session → appointments → payments. Payment (payment/pay.ts):
+ * (suspend.ts): slots → session → appointments → payments. Payment (pay.ts):
  * appointment → payment. The generator's rebuild and 加号 (schedule/): slots → session.
  * Nobody locks user_account rows on these paths: they are read.
  *

@@ -1,14 +1,14 @@
 /**
  * A patient cancels their own appointment (退号) until `cancelCutoffMinutes` before the slot
  * starts (Shanghai wall-clock): the conditional status UPDATE, `remaining + 1` and, for a paid
- * booking, the refund are one transaction (transitions.ts, payment/refunds.ts).
+ * booking, the refund are one transaction (transitions.ts, refunds.ts).
  */
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
-import { recordRefunds, settleRefunds, type RecordedRefund } from '../payment/refunds.js';
+import { recordRefunds, settleRefunds, type RecordedRefund } from './refunds.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
 import { findOwnAppointment, type AppointmentView } from './appointment-view.js';

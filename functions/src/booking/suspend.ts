@@ -20,7 +20,7 @@ import { inTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
-import { recordRefunds, settleRefunds } from '../payment/refunds.js';
+import { recordRefunds, settleRefunds } from './refunds.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
 import { forgetFullSlots } from './full-slots.js';
 import { fromStatuses, moveAppointments, releasePlaces } from './transitions.js';

@@ -36,7 +36,7 @@ export interface Transition {
 
 /** The legal transitions. Those whose paths do not exist yet (the visit, no-show) are data for the next paths. */
 export const TRANSITIONS = {
-  /** Paying the hold (payment/pay.ts), only while the hold is valid. */
+  /** Paying the hold (pay.ts), only while the hold is valid. */
   pay: { from: ['pending_payment'], to: 'booked', by: ['patient'], returnsPlace: false, money: 'charge' },
   /** The hold ran out unpaid (expire.ts: the job, and lazily on the patient's reads and payment). */
   expire: { from: ['pending_payment'], to: 'expired', by: ['system'], returnsPlace: true, money: 'none' },

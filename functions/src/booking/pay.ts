@@ -12,10 +12,10 @@ import { inTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
-import { findOwnAppointment, type AppointmentView } from '../booking/appointment-view.js';
-import { expireHold } from '../booking/expire.js';
-import { canMove, moveAppointments, TransitionLost } from '../booking/transitions.js';
-import { paymentProvider, refundNumber } from './provider.js';
+import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { expireHold } from './expire.js';
+import { canMove, moveAppointments, TransitionLost } from './transitions.js';
+import { paymentProvider, refundNumber } from '../payment/provider.js';
 
 export async function payAppointment(deps: AppDeps, principal: Principal, appointmentId: number, meta: RequestMeta): Promise<AppointmentView> {
   const { db } = deps;
