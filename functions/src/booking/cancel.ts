@@ -4,7 +4,7 @@
  * booking, the refund are one transaction (transitions.ts, refunds.ts).
  */
 import { recordAudit } from '../audit/audit.js';
-import { inTransaction } from '../db/transaction.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
@@ -51,23 +51,7 @@ export async function cancelAppointment(
 
   let refunds: RecordedRefund[] = [];
   try {
-    refunds = await inTransaction(db, async (trx) => {
-      await releasePlaces(trx, [{ slotId: row.slot_id }], now);
-      await moveAppointments(trx, 'cancel', [row.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: reason ?? null }, now);
-      const recorded = await recordRefunds(trx, [{ id: row.id, orderNo: row.order_no }], now);
-      await recordAudit(
-        trx,
-        {
-          actor: principal,
-          action: 'appointment.cancel',
-          target: { type: 'appointment', id: row.order_no },
-          meta,
-          summary: { appointmentId: row.id, from: row.status, reason: reason ?? null, refundedFen: recorded[0]?.amountFen ?? 0 },
-        },
-        now,
-      );
-      return recorded;
-    });
+    refunds = await inTransaction(db, (trx) => cancelWithin(trx, row, { principal, reason, meta }, now));
     forgetFullSlots(db); // a place came back: refuse nothing from memory (full-slots.ts)
   } catch (error) {
     if (!(error instanceof TransitionLost)) throw error;
@@ -78,4 +62,33 @@ export async function cancelAppointment(
   }
   await settleRefunds(db, refunds, now, deps.log);
   return (await findOwnAppointment(db, principal.userId, appointmentId))!;
+}
+
+/**
+ * In the caller's transaction: the patient's cancellation of `appointment` (checked cancellable
+ * by the caller) — its place returned, a payment recorded refunded, the audit entry. Throws
+ * TransitionLost (roll back) when it left a cancellable status meanwhile. The refunds it
+ * returns are for `settleRefunds` after COMMIT.
+ */
+export async function cancelWithin(
+  trx: Trx,
+  appointment: { id: number; slot_id: number; order_no: string; status: string },
+  by: { principal: Principal; reason: string | undefined; meta: RequestMeta },
+  now: Date,
+): Promise<RecordedRefund[]> {
+  await releasePlaces(trx, [{ slotId: appointment.slot_id }], now);
+  await moveAppointments(trx, 'cancel', [appointment.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: by.reason ?? null }, now);
+  const recorded = await recordRefunds(trx, [{ id: appointment.id, orderNo: appointment.order_no }], now);
+  await recordAudit(
+    trx,
+    {
+      actor: by.principal,
+      action: 'appointment.cancel',
+      target: { type: 'appointment', id: appointment.order_no },
+      meta: by.meta,
+      summary: { appointmentId: appointment.id, from: appointment.status, reason: by.reason ?? null, refundedFen: recorded[0]?.amountFen ?? 0 },
+    },
+    now,
+  );
+  return recorded;
 }
