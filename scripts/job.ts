@@ -4,12 +4,14 @@
  */
 import type { AppDeps } from '../functions/src/http/deps.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
+import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { scriptDeps } from './lib.js';
 
 const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'generate-sessions': generateSessions,
   'expire-holds': expireHolds,
+  'retry-refunds': retryRefunds,
 };
 
 const name = process.argv[2];

@@ -34,6 +34,7 @@ const base = `http://localhost:${deps.config.port}`;
 console.log(`
 bx87h9 is running (${deps.config.env}).
   Patient app   ${base}/patient/   (H5 of the mini-program; open at phone width)
+  Doctor app    ${base}/doctor/    (医生工作站, H5; sign in as the demo doctor below)
   API           ${base}/api/v1
   Health        ${base}/api/v1/health
   OpenAPI       ${base}/api/v1/openapi.json

@@ -23,6 +23,8 @@ const envSchema = z.object({
   SMS_PROVIDER: z.enum(['dev', 'http']).default('dev'),
   SMS_HTTP_URL: z.url().optional(),
   SMS_HTTP_TOKEN: z.string().optional(),
+  // Only the simulated provider exists; a real one (WeChat Pay) adds its name here.
+  PAYMENT_PROVIDER: z.enum(['simulated']).default('simulated'),
   CORS_ORIGINS: z.string().default(''),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['0', '1']).default('0'),
@@ -42,6 +44,8 @@ export interface Config {
   /** AES-256-GCM key for personal data (ID numbers) stored in the database. */
   fieldEncryptionKey: Buffer;
   sms: { provider: 'dev' } | { provider: 'http'; url: string; token: string | undefined };
+  /** The payment provider (functions/src/payment/provider.ts); never `simulated` in production. */
+  payment: { provider: 'simulated' };
   corsOrigins: string[];
   logLevel: string;
   /** Take the client IP from X-Forwarded-For (behind API Gateway / a reverse proxy). */
@@ -94,6 +98,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sms = { provider: 'dev' };
   }
 
+  // The simulated provider "accepts" every payment and moves no money: in production a patient
+  // would be booked without paying. No real provider exists yet, so production cannot start.
+  if (production && e.PAYMENT_PROVIDER === 'simulated') {
+    throw new ConfigError(
+      'PAYMENT_PROVIDER=simulated must not be used in production: it takes no money. No real payment provider is implemented yet (functions/src/payment/provider.ts); production cannot start until one is configured.',
+    );
+  }
+
   return {
     env: e.APP_ENV,
     port: e.PORT,
@@ -103,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
     fieldEncryptionKey,
     sms,
+    payment: { provider: e.PAYMENT_PROVIDER },
     corsOrigins: e.CORS_ORIGINS.split(',')
       .map((o) => o.trim())
       .filter(Boolean),

@@ -6,6 +6,7 @@
  * `build:*` builds against the local API; `release:*` are production builds (build-settings.ts).
  */
 import { defineConfig, type UserConfigExport } from '@tarojs/cli';
+import path from 'node:path';
 import { buildSettings } from './build-settings';
 
 export default defineConfig<'webpack5'>(async () => {
@@ -13,6 +14,9 @@ export default defineConfig<'webpack5'>(async () => {
   const { role, apiBaseUrl, devSms } = buildSettings(process.env);
   const platform = process.env.TARO_ENV;
   const isH5 = platform === 'h5';
+  // The doctor (and later admin) app is a web app only: its pages must never reach the patient
+  // mini-program's packages, which build from src/app.config.ts alone.
+  if (role !== 'patient' && !isH5) throw new Error(`The ${role} app is an H5 build only: taro build --type h5 --mode ${role}`);
   // `dev:h5` empties its output folder and serves from memory: keep it off the build that
   // `npm start` serves (dist/h5 for patients, dist/h5-<role> for the others).
   const h5Output = `dist/h5${role === 'patient' ? '' : `-${role}`}${process.env.NODE_ENV === 'development' ? '-dev' : ''}`;
@@ -23,7 +27,9 @@ export default defineConfig<'webpack5'>(async () => {
     // NutUI React Taro is drawn at 375 px; so are our pages, so 1 px in CSS is 2 rpx on weapp.
     designWidth: 375,
     deviceRatio: { 375: 2, 640: 2.34 / 2, 750: 1, 828: 1.81 / 2 },
-    sourceRoot: 'src',
+    // Each app's own entry, app config (pages, tab bar) and index.html: src/ for patients,
+    // src/<role>/ for the others, so no other role's page can enter the patient's packages.
+    sourceRoot: role === 'patient' ? 'src' : `src/${role}`,
     outputRoot: isH5 ? h5Output : `dist/${platform}`,
     plugins: [],
     // Depth of the mini-program's recursive base templates (default 16): each level adds to
@@ -50,6 +56,9 @@ export default defineConfig<'webpack5'>(async () => {
     },
     h5: {
       publicPath: `/${role}/`,
+      // The other roles' source root is src/<role>/ (below); the shared components, hooks and
+      // services they import from src/ must go through Babel too.
+      ...(role === 'patient' ? {} : { compile: { include: [path.join(__dirname, '../src')] } }),
       staticDirectory: 'static',
       // Web components flipped button text and treated disabled="false" as disabled: use React ones.
       useHtmlComponents: true,

@@ -142,6 +142,63 @@ describe('migrate', () => {
     expect(await shape(old.db)).toEqual(await shape(fresh.db));
   });
 
+  it('resumes an upgrade interrupted half-way: the DDL that already ran (and autocommitted) is not run again', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bx87h9-migrations-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const file = '0002-department-location-and-unique-code.sql';
+    await writeFile(
+      join(dir, file),
+      `-- department gains a location, an index, and a unique code
+ALTER TABLE department ADD COLUMN location VARCHAR(100) NULL AFTER intro;
+ALTER TABLE department ADD KEY ix_department_parent (parent_id, sort_order);
+ALTER TABLE department ADD UNIQUE KEY uq_department_code (code);
+`,
+    );
+    const old = await emptyDatabase();
+    await migrate(old.db, noUpgrades);
+    await sql`ALTER TABLE department DROP KEY ix_department_parent, DROP KEY uq_department_code, DROP COLUMN location`.execute(old.db);
+    await insertDepartment(old.db, 'GK');
+    await insertDepartment(old.db, 'GK'); // a duplicate the old schema allowed: the third statement fails
+
+    const interrupted = await migrate(old.db, dir).catch((e: unknown) => e);
+    expect(interrupted).toBeInstanceOf(Error);
+    expect(String((interrupted as Error).message)).toMatch(/Duplicate entry/);
+    // The first two statements ran and committed; the file is not recorded as applied.
+    expect(await old.db.selectFrom('schema_migration').select('name').execute()).toEqual([]);
+
+    // The operator repairs the data and runs the migration again: it finishes the file.
+    await sql`UPDATE department SET code = 'GK2' WHERE id = (SELECT id FROM (SELECT MAX(id) AS id FROM department) AS d)`.execute(old.db);
+    expect(await migrate(old.db, dir)).toEqual({ fresh: false, createdTables: [], appliedUpgrades: [file] });
+    expect(await departmentCodes(old.db)).toEqual(['GK', 'GK2']);
+    expect((await old.db.selectFrom('schema_migration').select('name').execute()).map((r) => r.name)).toEqual([file]);
+    expect(await migrate(old.db, dir)).toEqual({ fresh: false, createdTables: [], appliedUpgrades: [] });
+
+    const fresh = await emptyDatabase();
+    await migrate(fresh.db, dir);
+    expect(await shape(old.db)).toEqual(await shape(fresh.db));
+  });
+
+  it('runs only the clauses of an ALTER TABLE that are not yet applied', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'bx87h9-migrations-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const file = '0003-department-location-and-index.sql';
+    await writeFile(
+      join(dir, file),
+      `ALTER TABLE department
+  ADD COLUMN location VARCHAR(100) NULL AFTER intro,
+  ADD KEY ix_department_parent (parent_id, sort_order);
+`,
+    );
+    const old = await emptyDatabase();
+    await migrate(old.db, noUpgrades);
+    // Half there already (e.g. applied by hand during an incident): the column, not the index.
+    await sql`ALTER TABLE department DROP KEY ix_department_parent`.execute(old.db);
+    expect(await migrate(old.db, dir)).toEqual({ fresh: false, createdTables: [], appliedUpgrades: [file] });
+    const fresh = await emptyDatabase();
+    await migrate(fresh.db, dir);
+    expect(await shape(old.db)).toEqual(await shape(fresh.db));
+  });
+
   it('works the same through the PlanetScale driver', async () => {
     const viaMysql2 = await emptyDatabase();
     await migrate(viaMysql2.db, noUpgrades);

@@ -2,14 +2,18 @@
  * Headless Debian Chromium (/usr/bin/chromium, installed by scripts/browser.sh) driven by playwright-core,
  * as a 375 px phone. Screenshots go to test-artifacts/e2e/ (gitignored) to be looked at.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../miniapp/build.js';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
 
-export async function launchPhone(): Promise<{ browser: Browser; page: Page }> {
+/**
+ * A 375 px phone. `screenshotPrefix` makes it clear only its own earlier screenshots (another
+ * browser test may be writing its own beside them); without it every screenshot is cleared.
+ */
+export async function launchPhone(options: { screenshotPrefix?: string } = {}): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // Root in CI containers cannot use Chromium's sandbox.
@@ -27,8 +31,10 @@ export async function launchPhone(): Promise<{ browser: Browser; page: Page }> {
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   // Only this run's screenshots: a stale one from an earlier run would mislead whoever looks.
-  rmSync(ARTIFACTS, { recursive: true, force: true });
+  const prefix = options.screenshotPrefix;
+  if (prefix === undefined) rmSync(ARTIFACTS, { recursive: true, force: true });
   mkdirSync(ARTIFACTS, { recursive: true });
+  if (prefix !== undefined) for (const name of readdirSync(ARTIFACTS)) if (name.startsWith(prefix)) rmSync(path.join(ARTIFACTS, name), { force: true });
   return { browser, page };
 }
 

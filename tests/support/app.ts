@@ -49,18 +49,36 @@ export interface TestApp {
 /**
  * `options.driver` runs the whole app on that database driver (default mysql2); see drivers.ts.
  * `options.frontEnd` also serves the built front-end apps (/patient/…) as `npm start` does.
+ * `options.connectVia` sends the app's own database connections (the mysql2 pool, or the
+ * PlanetScale shim's pool) to another URL for the same database, e.g. through a cuttable
+ * tcp-proxy.ts; `options.wrapFetch` wraps the PlanetScale driver's fetch. `database.db` stays direct.
  */
 export async function startTestApp(
   env: Record<string, string> = {},
   configure?: (c: Config) => Config,
-  options: { driver?: Driver; frontEnd?: boolean } & DriverOptions = {},
+  options: {
+    driver?: Driver;
+    frontEnd?: boolean;
+    connectVia?: (url: string) => string;
+    wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  } & DriverOptions = {},
 ): Promise<TestApp> {
   const database = await migratedDatabase();
   let config = loadConfig({ APP_ENV: 'test', DATABASE_URL: database.url, LOG_LEVEL: 'silent', ...env });
   if (configure) config = configure(config);
   // Another driver gets its own Db built by createDb from its config, as createDeps does.
-  const onDriver = options.driver && options.driver !== 'mysql2' ? driverConfig(options.driver, database.url, options) : undefined;
-  if (onDriver) config = { ...config, database: onDriver.config };
+  const appUrl = options.connectVia ? options.connectVia(database.url) : database.url;
+  const onDriver =
+    options.driver && options.driver !== 'mysql2'
+      ? driverConfig(options.driver, appUrl, options)
+      : options.connectVia
+        ? driverConfig('mysql2', appUrl, options)
+        : undefined;
+  if (onDriver) {
+    const driven = onDriver.config;
+    const wrapped = driven.kind === 'planetscale' && options.wrapFetch ? { ...driven, fetch: options.wrapFetch(driven.fetch ?? fetch) } : driven;
+    config = { ...config, database: wrapped };
+  }
   const db = onDriver ? createDb(config.database) : database.db;
   const clock = new TestClock();
   const log = createLogger(config.logLevel);

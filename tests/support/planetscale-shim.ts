@@ -25,6 +25,7 @@
  *     `ClientFoundRows: false`, so the mysql2 side connects without CLIENT_FOUND_ROWS.
  *   - The session runs in UTC, as PlanetScale's servers do.
  *   - MariaDB's JSON (LONGTEXT marked 'json') is typed JSON, as MySQL 8 under PlanetScale types it.
+ *   - The QUERY_TIMEOUT_MS comment directive (vtgate's): a statement past it is killed (Canceled).
  * Not reproduced: Vitess's own SQL parser and planner (statements go to MariaDB as they are),
  * connection-level settings outside a transaction (a `SET` there does not outlive its statement,
  * which matches kysely-planetscale, whose every statement outside a transaction starts a fresh
@@ -176,11 +177,12 @@ export function createPlanetScaleShim(databaseUrl: string, options: PlanetScaleS
     supportBigNumbers: true,
     bigNumberStrings: true,
   });
-  // PlanetScale runs in UTC whatever the server default; every connection starts that way.
+  // PlanetScale runs in UTC whatever the server default, with MySQL's default lock wait (50 s,
+  // not the test server's); every connection starts that way.
   pool.pool.on('connection', (connection) => {
     // Queued ahead of the statement the connection was opened for; a connection that cannot
     // be set up is dropped, so that statement fails instead of running in another zone.
-    connection.query("SET time_zone = '+00:00'", (error) => {
+    connection.query("SET time_zone = '+00:00', innodb_lock_wait_timeout = 50", (error) => {
       if (error) connection.destroy();
     });
   });
@@ -189,7 +191,44 @@ export function createPlanetScaleShim(databaseUrl: string, options: PlanetScaleS
   const pinned = new Map<string, { connection: PoolConnection; dirty: boolean }>();
   let closed = false;
 
+  /**
+   * vtgate's QUERY_TIMEOUT_MS directive: a statement still running (or waiting for a row lock)
+   * after that long is killed, and the client gets Canceled "(errno 2013) due to context
+   * deadline exceeded", as from PlanetScale.
+   */
   async function run(connection: PoolConnection | typeof pool, query: string): Promise<VitessResult> {
+    const timeoutMs = Number(/\/\*vt\+ QUERY_TIMEOUT_MS=(\d+) \*\//.exec(query)?.[1] ?? 0);
+    if (!timeoutMs) return runNow(connection, query);
+    if (connection !== pool) return runWithin(connection as PoolConnection, query, timeoutMs);
+    const own = await pool.getConnection();
+    try {
+      return await runWithin(own, query, timeoutMs);
+    } finally {
+      own.release();
+    }
+  }
+
+  async function runWithin(connection: PoolConnection, query: string, timeoutMs: number): Promise<VitessResult> {
+    const started = performance.now();
+    let killed = false;
+    const timer = setTimeout(() => {
+      killed = true;
+      pool.query(`KILL QUERY ${connection.threadId}`).catch(() => undefined);
+    }, timeoutMs);
+    try {
+      return await runNow(connection, query);
+    } catch (error) {
+      if (!killed) throw error;
+      const elapsed = Math.round(performance.now() - started);
+      throw Object.assign(new Error(`(errno 2013) due to context deadline exceeded, elapsed time: ${elapsed}ms, killing query ID ${connection.threadId}`), {
+        vitessCode: 'CANCELED',
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async function runNow(connection: PoolConnection | typeof pool, query: string): Promise<VitessResult> {
     // typeCast false: every value is the raw text-protocol bytes, exactly what Vitess forwards,
     // and mysql2 converts nothing (so DATETIME / DATE / TIME travel as text, time zone untouched).
     const [result, fields] = await connection.query({ sql: query, rowsAsArray: true, typeCast: false });
@@ -248,9 +287,18 @@ export function createPlanetScaleShim(databaseUrl: string, options: PlanetScaleS
   }
 
   function vitessError(error: unknown): { code: string; message: string } {
-    const e = error as { errno?: number; sqlState?: string; sqlMessage?: string; message?: string };
-    const code = e.errno ? vitessErrorCode(e.errno) : 'UNAVAILABLE';
-    const desc = e.errno ? `${e.sqlMessage} (errno ${e.errno}) (sqlstate ${e.sqlState})` : String(e.message);
+    const e = error as { errno?: number; sqlState?: string; sqlMessage?: string; message?: string; vitessCode?: string };
+    if (e.vitessCode) {
+      return {
+        code: e.vitessCode,
+        message: `target: ${database}.-.primary: vttablet: rpc error: code = ${grpcCodeName(e.vitessCode)} desc = ${e.message} (CallerID: ${credentials.username})`,
+      };
+    }
+    // A MySQL error has a positive errno; a dead or refused connection (mysql2 gives system
+    // errors a negative errno, protocol errors none) is vttablet's Unavailable, as in production.
+    const mysqlError = typeof e.errno === 'number' && e.errno > 0;
+    const code = mysqlError ? vitessErrorCode(e.errno) : 'UNAVAILABLE';
+    const desc = mysqlError ? `${e.sqlMessage} (errno ${e.errno}) (sqlstate ${e.sqlState})` : String(e.message);
     return {
       code,
       message: `target: ${database}.-.primary: vttablet: rpc error: code = ${grpcCodeName(code)} desc = ${desc} (CallerID: ${credentials.username})`,

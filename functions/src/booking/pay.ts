@@ -4,7 +4,7 @@
  * appointment to `booked` only while its hold is still valid, with the payment row and the audit
  * entry in the same transaction. Paying twice answers with the booked appointment; a hold that
  * ran out is expired on the spot (its place returned) and answered HOLD_EXPIRED. A charge that
- * lost its race against expiry or a suspension is refunded and recorded as such.
+ * lost its race against expiry or a suspension is refunded, recorded and audited as such.
  */
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
@@ -15,9 +15,16 @@ import type { Principal, RequestMeta } from '../http/route.js';
 import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
 import { canMove, moveAppointments, TransitionLost } from './transitions.js';
-import { paymentProvider, refundNumber } from '../payment/provider.js';
+import { paymentProvider, refundNumber, type PaymentProvider } from '../payment/provider.js';
 
-export async function payAppointment(deps: AppDeps, principal: Principal, appointmentId: number, meta: RequestMeta): Promise<AppointmentView> {
+/** `provider` is for tests; the route uses the configured one. */
+export async function payAppointment(
+  deps: AppDeps,
+  principal: Principal,
+  appointmentId: number,
+  meta: RequestMeta,
+  provider: PaymentProvider = paymentProvider(),
+): Promise<AppointmentView> {
   const { db } = deps;
   const now = deps.clock.now();
   const row = await db
@@ -37,7 +44,6 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
     throw new AppError('HOLD_EXPIRED');
   }
 
-  const provider = paymentProvider();
   let providerTxnId: string;
   try {
     ({ providerTxnId } = await provider.charge({ orderNo: row.order_no, amountFen: row.fee_fen }));
@@ -76,7 +82,7 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
     });
   } catch (error) {
     if (!(error instanceof TransitionLost)) throw error;
-    return afterLostPayment(deps, principal, row, providerTxnId, now);
+    return afterLostPayment(deps, provider, principal, meta, row, providerTxnId, now);
   }
   return (await findOwnAppointment(db, principal.userId, appointmentId))!;
 }
@@ -87,7 +93,9 @@ export async function payAppointment(deps: AppDeps, principal: Principal, appoin
  */
 async function afterLostPayment(
   deps: AppDeps,
+  provider: PaymentProvider,
   principal: Principal,
+  meta: RequestMeta,
   row: { id: number; slot_id: number; order_no: string; fee_fen: number },
   providerTxnId: string,
   now: Date,
@@ -98,33 +106,61 @@ async function afterLostPayment(
     return (await findOwnAppointment(db, principal.userId, row.id))!;
   }
   if (current.status === 'pending_payment') await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
-  await refundUnbookedCharge(db, row, providerTxnId, now);
+  const reason = current.status === 'pending_payment' ? 'expired' : current.status;
+  await refundUnbookedCharge(db, provider, { principal, meta }, row, providerTxnId, reason, now);
   throw new AppError(current.status === 'pending_payment' || current.status === 'expired' ? 'HOLD_EXPIRED' : 'NOT_PAYABLE');
 }
 
-async function refundUnbookedCharge(db: Db, row: { id: number; order_no: string; fee_fen: number }, providerTxnId: string, now: Date): Promise<void> {
-  const provider = paymentProvider();
+/**
+ * Gives back a charge whose appointment had moved on, and records it — the payment row and the
+ * audit entry (actor: the payer; reason: the appointment's status) in one transaction, like
+ * every other refund. A repeat (the same charge refunded by a retried request) changes nothing.
+ */
+async function refundUnbookedCharge(
+  db: Db,
+  provider: PaymentProvider,
+  by: { principal: Principal; meta: RequestMeta },
+  row: { id: number; order_no: string; fee_fen: number },
+  providerTxnId: string,
+  reason: string,
+  now: Date,
+): Promise<void> {
   const { refundTxnId } = await provider.refund({
     orderNo: row.order_no,
     providerTxnId,
     refundNo: refundNumber(row.order_no),
     amountFen: row.fee_fen,
   });
-  await db
-    .insertInto('payment')
-    .values({
-      appointment_id: row.id,
-      amount_fen: row.fee_fen,
-      provider: provider.name,
-      status: 'refunded',
-      provider_txn_id: providerTxnId,
-      paid_at: now,
-      refund_amount_fen: row.fee_fen,
-      refund_txn_id: refundTxnId,
-      refunded_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .onDuplicateKeyUpdate({ updated_at: now })
-    .execute();
+  await inTransaction(db, async (trx) => {
+    const inserted = await trx
+      .insertInto('payment')
+      .values({
+        appointment_id: row.id,
+        amount_fen: row.fee_fen,
+        provider: provider.name,
+        status: 'refunded',
+        provider_txn_id: providerTxnId,
+        paid_at: now,
+        refund_amount_fen: row.fee_fen,
+        refund_txn_id: refundTxnId,
+        refunded_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .onDuplicateKeyUpdate({ updated_at: now })
+      .executeTakeFirst();
+    // 1 row affected: inserted; 2: an existing row updated (this refund was recorded before).
+    if (Number(inserted.numInsertedOrUpdatedRows) !== 1) return;
+    await recordAudit(
+      trx,
+      {
+        actor: by.principal,
+        action: 'payment.refund',
+        target: { type: 'appointment', id: row.order_no },
+        meta: by.meta,
+        summary: { appointmentId: row.id, amountFen: row.fee_fen, providerTxnId, refundTxnId, reason },
+      },
+      now,
+    );
+  });
 }

@@ -5,7 +5,8 @@
  * Both return values of the same JavaScript types (see `castPlanetScaleValue` and the mysql2
  * options below), so domain code never knows which driver it runs on.
  */
-import { Kysely, MysqlDialect } from 'kysely';
+import { format } from '@planetscale/database';
+import { CompiledQuery, Kysely, MysqlDialect } from 'kysely';
 import { PlanetScaleDialect } from 'kysely-planetscale';
 import type { Pool } from 'mysql2';
 import type { DatabaseConfig } from '../config.js';
@@ -13,6 +14,41 @@ import { castPlanetScaleValue } from './planetscale-cast.js';
 import type { DB } from './schema.js';
 
 export type Db = Kysely<DB>;
+
+/**
+ * The longest a statement waits for a row lock (mysql2 connections; MySQL's default is 50 s).
+ * The API function ends after 10 s (serverless.yml); a booking may queue on two row locks in
+ * turn, so a wait must end well inside that for the request to answer 503 DATABASE_BUSY
+ * itself rather than be killed by Lambda. inTransaction does not retry a lock-wait timeout:
+ * the wait already spent the request's budget.
+ */
+export const LOCK_WAIT_TIMEOUT_SECONDS = 3;
+
+/**
+ * PlanetScale cannot take that setting: its HTTP driver has no connection to set it on (every
+ * statement outside a transaction starts a fresh session, and a `SET` inside one would make
+ * vtgate reserve a dedicated MySQL connection for it), and its own limit, the transaction
+ * killer, ends a transaction only after 20 s. Instead each statement carries Vitess's
+ * QUERY_TIMEOUT_MS directive: vtgate cancels a statement still running (or waiting for a lock)
+ * after this long, which driver-errors.ts answers as 503 DATABASE_BUSY.
+ */
+export const PLANETSCALE_QUERY_TIMEOUT_MS = 4000;
+
+const DIRECTIVE_AFTER_VERB = /^(\s*(?:select|insert|update|delete|replace))\b/i;
+
+/** A statement with Vitess's timeout directive, which vtgate reads only right after the verb. */
+export function withQueryTimeout(query: string): string {
+  return query.replace(DIRECTIVE_AFTER_VERB, `$1 /*vt+ QUERY_TIMEOUT_MS=${PLANETSCALE_QUERY_TIMEOUT_MS} */`);
+}
+
+/**
+ * The driver's own formatter, plus the directive. Given a `format`, kysely-planetscale passes
+ * Dates through untouched, so they are written here as it writes them (UTC, no 'T' or 'Z').
+ */
+function formatWithTimeout(query: string, values: unknown): string {
+  const dated = Array.isArray(values) ? values.map((v) => (v instanceof Date ? v.toISOString().replace(/[TZ]/g, ' ').trim() : v)) : values;
+  return withQueryTimeout(format(query, dated as never));
+}
 
 export function createDb(config: DatabaseConfig): Db {
   if (config.kind === 'planetscale') {
@@ -22,11 +58,20 @@ export function createDb(config: DatabaseConfig): Db {
         username: config.username,
         password: config.password,
         cast: castPlanetScaleValue,
+        format: formatWithTimeout,
         ...(config.fetch ? { fetch: config.fetch } : {}),
       }),
     });
   }
-  return new Kysely<DB>({ dialect: new MysqlDialect({ pool: () => createMysqlPool(config.url, config.poolSize) }) });
+  return new Kysely<DB>({
+    dialect: new MysqlDialect({
+      pool: () => createMysqlPool(config.url, config.poolSize),
+      // Once per new connection, before its first statement.
+      onCreateConnection: async (connection) => {
+        await connection.executeQuery(CompiledQuery.raw(`SET SESSION innodb_lock_wait_timeout = ${LOCK_WAIT_TIMEOUT_SECONDS}`));
+      },
+    }),
+  });
 }
 
 /**

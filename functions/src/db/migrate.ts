@@ -5,12 +5,19 @@
  * numbered upgrade files in ./migrations/, each applied once and recorded in schema_migration.
  * A fresh database gets the final shape from schema.sql, so its upgrade files are recorded
  * as applied without running.
+ *
+ * A file is recorded only after all its statements ran, but each DDL statement commits on its
+ * own: a file that failed half-way (a duplicate in the data, a lost connection, a killed
+ * process) has already applied its first statements. So every statement is checked against
+ * information_schema first (`pendingDdl`) and only what is still missing runs: running the
+ * migration again finishes the file.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import type { Db } from './create-db.js';
+import { pendingDdl } from './pending-ddl.js';
 
 const schemaFile = new URL('../../../schema.sql', import.meta.url);
 const defaultMigrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
@@ -56,7 +63,8 @@ export async function migrate(db: Db, migrationsDir: string = defaultMigrationsD
     if (done.has(file)) continue;
     if (!fresh) {
       for (const statement of splitStatements(await readFile(join(migrationsDir, file), 'utf8'))) {
-        await sql.raw(statement).execute(db);
+        const pending = await pendingDdl(db, statement);
+        if (pending) await sql.raw(pending).execute(db);
       }
       appliedUpgrades.push(file);
     }

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { z } from 'zod';
+import { databaseUnavailable } from '../db/driver-errors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -13,8 +14,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 }
 
 /**
- * The one error mapper. An AppError becomes its status and stable code; anything else is
- * logged with its stack and answered 500 INTERNAL with a generic message — never the stack.
+ * The one error mapper. An AppError becomes its status and stable code; a database that cannot
+ * be reached or is overloaded becomes 503 with Retry-After (db/driver-errors.ts); anything else
+ * is logged with its stack and answered 500 INTERNAL with a generic message — never the stack.
  */
 export function sendError(res: ServerResponse, error: unknown, log: Logger): void {
   const appError = toAppError(error, log);
@@ -36,6 +38,11 @@ function toAppError(error: unknown, log: Logger): AppError {
   if (error instanceof AppError) {
     if (error.status >= 500) log.warn({ code: error.code }, error.message);
     return error;
+  }
+  const unavailable = databaseUnavailable(error);
+  if (unavailable) {
+    log.warn({ err: error, code: unavailable.code }, 'database unavailable');
+    return unavailable;
   }
   log.error({ err: error }, 'unhandled error');
   return new AppError('INTERNAL');

@@ -1,6 +1,6 @@
 /**
  * Serves the built front-end apps beside the API on the local server: each app's H5 build under
- * its own path (`/patient/` now; `/doctor/`, `/admin/` when those apps exist). Plain node:
+ * its own path (`/patient/`, `/doctor/`; `/admin/` when that app exists). Plain node:
  * content types, no path outside an app's folder, hash-router SPA fallback to index.html,
  * long-lived caching for content-hashed assets and none for index.html (so a new build is seen
  * at once). Production serves these builds from a CDN instead; the Lambda never loads this file.
@@ -27,6 +27,7 @@ const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 /** The apps the local server serves, in the order `npm start` prints them. */
 export const FRONT_END_APPS: readonly FrontEndApp[] = [
   { prefix: '/patient/', root: path.join(REPO_ROOT, 'miniapp/dist/h5'), buildCommand: 'npm run build:h5 -w miniapp' },
+  { prefix: '/doctor/', root: path.join(REPO_ROOT, 'miniapp/dist/h5-doctor'), buildCommand: 'npm run build:h5:doctor -w miniapp' },
 ];
 
 const CONTENT_TYPES: Record<string, string> = {

@@ -43,7 +43,11 @@ export const simulatedPaymentProvider: PaymentProvider = {
   },
 };
 
-/** The provider in use. Configuration chooses it once a real provider exists. */
+/**
+ * The provider in use: `config.payment.provider`, which today can only be `simulated` — and
+ * config.ts refuses that in production, so this never runs there. A real provider adds its
+ * name to PAYMENT_PROVIDER and is returned here by that name.
+ */
 export function paymentProvider(): PaymentProvider {
   return simulatedPaymentProvider;
 }

@@ -1,6 +1,7 @@
 /** Operations endpoints: health, the OpenAPI document, and development-only helpers. */
 import { sql } from 'kysely';
 import * as z from 'zod';
+import { databaseUnavailable, UNAVAILABLE_RETRY_AFTER_SECONDS } from '../db/driver-errors.js';
 import { AppError } from '../errors.js';
 import { phoneSchema } from '../auth/schemas.js';
 import { defineRoute, Reply, type RouteSpec } from '../http/route.js';
@@ -22,7 +23,9 @@ export function systemRoutes(allRoutes: () => readonly RouteSpec[]): RouteSpec[]
           return { status: 'ok' as const };
         } catch (error) {
           log.error({ err: error }, 'health check: database unreachable');
-          return new Reply({ status: 'unavailable' as const }, 503);
+          // Whatever the failure (refused, lost, busy), the same Retry-After as the API's 503s.
+          const retryAfter = databaseUnavailable(error)?.retryAfterSeconds ?? UNAVAILABLE_RETRY_AFTER_SECONDS;
+          return new Reply({ status: 'unavailable' as const }, 503, { 'Retry-After': String(retryAfter) });
         }
       },
     }),

@@ -1,0 +1,241 @@
+/**
+ * The doctor workstation (H5 build `--mode doctor`, served at /doctor/) in real headless
+ * Chromium at 375 px, against the real API on a fresh database with the demo hospital: a
+ * patient's login refused, the demo doctor signs in, sees today's and the week's sessions with
+ * the places patients booked through the API, changes a slot's capacity (and is refused below
+ * what is booked), changes the fee of a session not yet released, lists, adds and deletes
+ * weekly templates, reads their profile, changes the password and signs out. Screenshots: test-artifacts/e2e/doctor-*.png.
+ */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ACCOUNTS, loadDemoHospital } from '../../functions/src/demo/demo-hospital.js';
+import { addDays, shanghaiDate, shanghaiToInstant } from '../../functions/src/time/shanghai.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { book, createPatients, createSession, type Hospital, type Session } from '../support/scenario.js';
+import { REPO_ROOT } from '../miniapp/build.js';
+import { ARTIFACTS, launchPhone, textOf } from './browser.js';
+
+const WAIT = { timeout: 15_000 };
+const WEEKDAYS = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'];
+const TITLES = { chief: '主任医师', associate_chief: '副主任医师', attending: '主治医师', resident: '住院医师' } as const;
+
+let app: TestApp;
+let browser: Browser;
+let page: Page;
+let doctor: Hospital & { name: string; department: string; title: string };
+let today: Session;
+let nextWeek: Session;
+const logoutCalls: string[] = [];
+
+/** "11月29日 周日": how the app shows a clinic date. */
+function dateLabel(date: string): string {
+  const [, m, d] = date.split('-').map(Number);
+  return `${m}月${d}日 ${WEEKDAYS[new Date(`${date}T00:00:00Z`).getUTCDay()]}`;
+}
+
+beforeAll(async () => {
+  // The doctor app's own build script, as `npm start` runs it when dist/h5-doctor is missing.
+  await promisify(execFile)('npm', ['run', 'build:h5:doctor', '-w', 'miniapp'], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 * 1024 * 1024 });
+  app = await startTestApp({}, undefined, { frontEnd: true });
+  await loadDemoHospital(app.deps);
+  // Early this (Shanghai) morning on the server: today's slots are still ahead and bookable,
+  // whenever the test runs; the browser's "today" is the same Shanghai date.
+  const date = shanghaiDate(app.clock.now());
+  app.clock.set(shanghaiToInstant(date, '00:30'));
+  const row = await app.database.db
+    .selectFrom('doctor')
+    .innerJoin('user_account as u', 'u.id', 'doctor.user_id')
+    .innerJoin('department as d', 'd.id', 'doctor.department_id')
+    .select(['doctor.id', 'doctor.department_id', 'doctor.user_id', 'doctor.name', 'doctor.title', 'd.name as department'])
+    .where('u.phone', '=', DEMO_ACCOUNTS.doctor.phone)
+    .executeTakeFirstOrThrow();
+  doctor = { doctorId: row.id, departmentId: row.department_id, doctorUserId: row.user_id, name: row.name, department: row.department, title: TITLES[row.title] };
+  // Evening sessions: the demo templates sit mornings and afternoons only, so nothing collides.
+  today = await createSession(app.database.db, doctor, {
+    date,
+    period: 'evening',
+    feeFen: 3000,
+    slots: [
+      { start: '18:00', capacity: 3 },
+      { start: '18:30', capacity: 2, seqCount: 4 },
+    ],
+  });
+  // A week later, released tomorrow (ahead of the browser's clock too), so its fee may still change.
+  nextWeek = await createSession(app.database.db, doctor, {
+    date: addDays(date, 7),
+    period: 'evening',
+    feeFen: 2000,
+    releaseAt: shanghaiToInstant(addDays(date, 1), '07:30'),
+    slots: [{ start: '18:00', capacity: 5 }],
+  });
+  // Patients book through the API: two places at 18:00, one at 18:30.
+  const patients = await createPatients(app.database.db, 3);
+  for (const [i, slotId] of [today.slotIds[0]!, today.slotIds[0]!, today.slotIds[1]!].entries()) {
+    expect((await book(app, patients[i]!, slotId)).status).toBe(201);
+  }
+  ({ browser, page } = await launchPhone({ screenshotPrefix: 'doctor-' }));
+  page.on('request', (request) => {
+    if (request.url().endsWith('/api/v1/auth/logout')) logoutCalls.push(request.url());
+  });
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+let step = 0;
+async function snap(name: string): Promise<void> {
+  step += 1;
+  await page.waitForTimeout(300); // let tabs and toasts settle
+  await page.screenshot({ path: path.join(ARTIFACTS, `doctor-${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+}
+
+let visits = 0;
+/** A page of the doctor app, loaded afresh (see patient-journey.test.ts for why the query). */
+const url = (route: string) => `${app.baseUrl}/doctor/?visit=${++visits}#/pages/${route}`;
+/** Text on the page being shown (Taro keeps hidden earlier pages in the DOM). */
+const seen = (text: string | RegExp) => page.getByText(text).filter({ visible: true }).first();
+const button = (name: string | RegExp) => page.locator('.nut-button:visible', { hasText: name });
+const card = (date: string) => page.locator('.session-card:visible', { hasText: dateLabel(date) });
+const slotRow = (date: string, start: string) => card(date).locator('.slot-item', { hasText: `${start}–` });
+
+async function slotInDb(slotId: number) {
+  return app.database.db.selectFrom('slot').select(['capacity', 'remaining']).where('id', '=', slotId).executeTakeFirstOrThrow();
+}
+
+describe('doctor workstation H5 at 375 px', () => {
+  it('asks a visitor to sign in, and refuses a patient, pointing to the patient app', async () => {
+    await page.goto(url('today/index'));
+    await seen('请先登录').waitFor();
+    await snap('signed-out');
+    await button(/^登录$/).click();
+    await page.getByPlaceholder('请输入手机号').fill(DEMO_ACCOUNTS.patient.phone);
+    await page.getByPlaceholder('请输入密码').fill(DEMO_ACCOUNTS.patient.password);
+    await button(/^登录$/).click();
+    await seen('患者请使用患者端微信小程序或 /patient/ 登录').waitFor();
+    await snap('patient-refused');
+    expect(await page.evaluate("localStorage.getItem('bx87h9.session')")).toBeNull();
+    expect(logoutCalls).toHaveLength(1); // the login the server made for the patient was ended
+    await page.getByText('知道了', { exact: true }).filter({ visible: true }).click();
+  });
+
+  it("signs the demo doctor in and shows today's session with the places booked", async () => {
+    await page.goto(url('login/index'));
+    await page.getByPlaceholder('请输入手机号').fill(DEMO_ACCOUNTS.doctor.phone);
+    await page.getByPlaceholder('请输入密码').fill(DEMO_ACCOUNTS.doctor.password);
+    await button(/^登录$/).click();
+    await card(today.date).waitFor(WAIT);
+    expect(await textOf(seen(/您好$/))).toBe(`${doctor.name}，您好`);
+    expect(await textOf(page.locator('.summary:visible'))).toBe('今日 1 场出诊 · 已约 3 / 5');
+    const text = await textOf(card(today.date));
+    expect(text).toContain(`${dateLabel(today.date)} 晚间`);
+    expect(text).toContain('18:00–19:00 · 挂号费 ¥30.00');
+    expect(text).toContain('已约 3 / 5');
+    expect(await card(today.date).locator('.slot-count').allInnerTexts()).toEqual(['2 / 3', '1 / 2']);
+    await snap('today');
+  });
+
+  it("changes a slot's capacity in 我的排班, and is refused below what is booked", async () => {
+    await page.locator('.weui-tabbar__item:visible', { hasText: '我的排班' }).click();
+    await card(today.date).waitFor(WAIT);
+    // 加号 within the slot's range: 18:30 from 2 to 4 places.
+    await slotRow(today.date, '18:30').getByText('调整号源').click();
+    await page.locator('.editor:visible input').fill('4');
+    await snap('schedule-capacity-editor');
+    await button('保存').click();
+    await expect.poll(() => card(today.date).locator('.slot-count').allInnerTexts(), WAIT).toEqual(['2 / 3', '1 / 4']);
+    expect(await slotInDb(today.slotIds[1]!)).toEqual({ capacity: 4, remaining: 3 });
+    expect(await textOf(card(today.date).locator('.session-total'))).toBe('已约 3 / 7');
+    // Two patients hold 18:00: one place is too few, and the server says why.
+    await slotRow(today.date, '18:00').getByText('调整号源').click();
+    await page.locator('.editor:visible input').fill('1');
+    await button('保存').click();
+    await seen('该时段已预约 2 人，号源数不能少于已预约人数').waitFor();
+    await snap('schedule-capacity-refused');
+    expect(await slotInDb(today.slotIds[0]!)).toEqual({ capacity: 3, remaining: 1 });
+    await button('取消').click();
+    await expect.poll(() => page.locator('.editor:visible').count(), WAIT).toBe(0);
+  });
+
+  it('changes the fee of next week’s session before its places are released', async () => {
+    // Released sessions (today's) offer no fee change.
+    expect(await textOf(card(today.date))).toContain('挂号费不可再改');
+    await button('下一周').click();
+    await card(nextWeek.date).waitFor(WAIT);
+    expect(await textOf(card(nextWeek.date))).toContain(`${dateLabel(addDays(today.date, 1)).split(' ')[0]} 07:30 放号`);
+    await card(nextWeek.date).getByText('修改挂号费').click();
+    await page.locator('.editor:visible input').fill('25.5');
+    await button('保存').click();
+    await expect.poll(() => textOf(card(nextWeek.date)), WAIT).toContain('挂号费 ¥25.50');
+    const fee = await app.database.db.selectFrom('clinic_session').select('fee_fen').where('id', '=', nextWeek.sessionId).executeTakeFirstOrThrow();
+    expect(fee.fee_fen).toBe(2550);
+    await snap('schedule-next-week-fee');
+  });
+
+  it("lists the doctor's weekly templates", async () => {
+    const templates = await app.database.db.selectFrom('schedule_template').select('id').where('doctor_id', '=', doctor.doctorId).execute();
+    expect(templates.length).toBeGreaterThan(0);
+    await page.locator('.nut-tabs-titles-item:visible', { hasText: '出诊模板' }).click();
+    await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(templates.length);
+    for (const row of await page.locator('.template-row:visible').allInnerTexts()) {
+      expect(row).toMatch(/^每周[一二三四五六日] (上午|下午|晚间)\s+启用\s+\d{2}:\d{2}–\d{2}:\d{2} · 每 \d+ 分钟 \d+ 个号 · ¥\d+\.\d{2}\s+修改\s+删除$/);
+    }
+    await snap('schedule-templates');
+  });
+
+  it('adds a weekly template, refuses a bad one, and deletes it', async () => {
+    const before = await page.locator('.template-row:visible').count();
+    await button('新增出诊模板').click();
+    await page.locator('.template-form:visible .nut-radio', { hasText: '周日' }).click();
+    await page.getByPlaceholder('如 08:00').fill('18:00');
+    await page.getByPlaceholder('如 11:30').fill('17:00');
+    await page.getByPlaceholder('1–200').fill('4');
+    await page.getByPlaceholder('如 30.00').fill('20');
+    await button('保存模板').click();
+    await seen('结束时间须晚于开始时间').waitFor();
+    await page.getByPlaceholder('如 11:30').fill('20:00');
+    await snap('template-form');
+    await button('保存模板').click();
+    await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(before + 1);
+    const added = page.locator('.template-row:visible', { hasText: '每周日 晚间' });
+    expect(await textOf(added)).toContain('18:00–20:00 · 每 30 分钟 4 个号 · ¥20.00');
+    const row = await app.database.db.selectFrom('schedule_template').selectAll().where('doctor_id', '=', doctor.doctorId).where('weekday', '=', 7).executeTakeFirstOrThrow();
+    expect({ start: row.start_time, end: row.end_time, capacity: row.capacity_per_slot, fee: row.fee_fen }).toEqual({ start: '18:00:00', end: '20:00:00', capacity: 4, fee: 2000 });
+    await snap('template-added');
+    await added.getByText('删除').click();
+    await page.getByText('删除', { exact: true }).filter({ visible: true }).last().click();
+    await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(before);
+    expect(await app.database.db.selectFrom('schedule_template').select('id').where('id', '=', row.id).executeTakeFirst()).toBeUndefined();
+  });
+
+  it('shows name, department and title in 我的, changes the password, and signs out', async () => {
+    await page.locator('.weui-tabbar__item:visible', { hasText: '我的' }).last().click();
+    await expect.poll(() => textOf(page.locator('.me-name:visible')), WAIT).toBe(doctor.name);
+    await expect.poll(() => textOf(page.locator('.nut-cell:visible', { hasText: '科室' })), WAIT).toContain(doctor.department);
+    expect(await textOf(page.locator('.nut-cell:visible', { hasText: '职称' }))).toContain(doctor.title);
+    await snap('me');
+    // A password change: refused while the repeat differs, then done; the new password signs in.
+    await page.locator('.nut-cell:visible', { hasText: '修改密码' }).click();
+    await page.getByPlaceholder('请输入原密码').fill(DEMO_ACCOUNTS.doctor.password);
+    await page.getByPlaceholder('8–64 位，须含字母和数字').fill('Clinic2027');
+    await page.getByPlaceholder('再次输入新密码').fill('Clinic2028');
+    await button('确认修改').click();
+    await seen('两次输入的新密码不一致').waitFor();
+    await snap('password-mismatch');
+    await page.getByPlaceholder('再次输入新密码').fill('Clinic2027');
+    await button('确认修改').click();
+    await page.locator('.me-name:visible').waitFor(WAIT);
+    const relogin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.doctor.phone, password: 'Clinic2027' } });
+    expect(relogin.status).toBe(200);
+    await button('退出登录').click();
+    await page.getByText('退出', { exact: true }).filter({ visible: true }).click();
+    await seen('请先登录').waitFor();
+    expect(await page.evaluate("localStorage.getItem('bx87h9.session')")).toBeNull();
+    expect(logoutCalls).toHaveLength(2);
+    await snap('signed-out-again');
+  });
+});
