@@ -38,7 +38,7 @@ import { parseArgs } from 'node:util';
 import { connect } from '@planetscale/database';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
 import { signAccessToken } from '../functions/src/auth/tokens.js';
-import { LOCK_PROFILE_SQL, newOrderNumber, RECOUNT_SQL, requestHash, TAKE_PLACE_SQL } from '../functions/src/booking/book.js';
+import { LOCK_PROFILE_SQL, newOrderNumber, RECOUNT_SQL, requestHash, TAKE_PLACE_SQL, takePlaceParameters } from '../functions/src/booking/book.js';
 import { loadConfig } from '../functions/src/config.js';
 import { createDb } from '../functions/src/db/create-db.js';
 import { migrate } from '../functions/src/db/migrate.js';
@@ -331,7 +331,7 @@ try {
         [patient.userId, orderNo, randomUUID(), JSON.stringify({ slotId: slot.slotId, profileId: patient.profileId, status: 'booked', feeFen: 0 }), at],
       );
     }
-    const taken = await exec(TAKE_PLACE_SQL, [at, slot.slotId, at, at]);
+    const taken = await exec(TAKE_PLACE_SQL, takePlaceParameters(slot.slotId, at));
     if (taken.affected !== 1) return false;
     // The row is ours from here (the UPDATE may have waited for it) until COMMIT returns.
     const lockFrom = performance.now();

@@ -132,6 +132,22 @@ describe('a doctor’s calendar', () => {
     expect(suspended.slots.map((s: { state: string }) => s.state)).toEqual(['suspended', 'suspended']);
   });
 
+  it('shows a slot past once its session’s booking has closed (bookable_until), as the booking gate refuses it, though the slot has not started', async () => {
+    const dep = await createDepartment(app, admin.accessToken);
+    const doctor = await createDoctor(app, admin.accessToken, dep.id);
+    const session = await createSession(app, admin.accessToken, { doctorId: doctor.id, date: '2026-12-07', startTime: '14:00', endTime: '15:00', slotMinutes: 30, capacityPerSlot: 2 });
+    const calendar = async () => (await app.request('GET', `/api/v1/doctors/${doctor.id}/sessions?from=2026-12-07&to=2026-12-07`)).body;
+    const states = async () => (await calendar()).sessions[0].slots.map((slot: { state: string }) => slot.state);
+    app.clock.freeze(new Date('2026-12-07T01:00:00Z')); // 09:00 Shanghai: released, the slots start at 14:00
+    expect(await states()).toEqual(['available', 'available']);
+    // Booking closes at 12:00 Shanghai, before the slots start.
+    await app.deps.db.updateTable('clinic_session').set({ bookable_until: new Date('2026-12-07T04:00:00Z') }).where('id', '=', session.id).execute();
+    app.clock.freeze(new Date('2026-12-07T03:59:59Z'));
+    expect(await states()).toEqual(['available', 'available']);
+    app.clock.freeze(new Date('2026-12-07T04:00:00Z'));
+    expect(await states()).toEqual(['past', 'past']);
+  });
+
   it('bounds the date range and answers 404 for an unknown doctor', async () => {
     const dep = await createDepartment(app, admin.accessToken);
     const doctor = await createDoctor(app, admin.accessToken, dep.id);

@@ -2,13 +2,13 @@
  * Refunds the provider never confirmed are asked for again by the refund-retry job
  * (payment/refund-retry.ts, jobs: `npm run job -- retry-refunds`): each once per run, never
  * twice by two runs at once, and audited; and the refund of a charge that lost its race
- * against expiry (payment/pay.ts) is audited like every other refund.
+ * against expiry (booking/pay.ts) is audited like every other refund.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireHold } from '../../functions/src/booking/expire.js';
 import { AppError } from '../../functions/src/errors.js';
-import { payAppointment } from '../../functions/src/payment/pay.js';
+import { payAppointment } from '../../functions/src/booking/pay.js';
 import { retryUnconfirmedRefunds, REFUND_RETRY_LEASE_MS } from '../../functions/src/payment/refund-retry.js';
 import { refundNumber, simulatedPaymentProvider, type PaymentProvider } from '../../functions/src/payment/provider.js';
 import { startTestApp, type TestApp } from '../support/app.js';

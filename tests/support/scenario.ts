@@ -311,7 +311,8 @@ export async function betweenGateAndUpdate<T>(app: TestApp, slotId: number, book
 
 /**
  * Until another connection to this test database is running an UPDATE of the slot table — one
- * that can only be waiting for the lock the caller holds (10 s at most). The process list, not
+ * that can only be waiting for the lock the caller holds (10 s at most; on PlanetScale the
+ * statement carries Vitess's timeout directive after its verb, create-db.ts). The process list, not
  * information_schema.innodb_trx: MariaDB's copy of the latter did not list the waiting
  * transaction reliably.
  */
@@ -319,7 +320,8 @@ async function waitForLockWait(conn: Connection): Promise<void> {
   for (const started = Date.now(); Date.now() - started < 10_000; ) {
     const [rows] = await conn.query(
       `SELECT COUNT(*) AS n FROM information_schema.processlist
-        WHERE id <> CONNECTION_ID() AND db = DATABASE() AND info LIKE '%UPDATE slot%'`,
+        WHERE id <> CONNECTION_ID() AND db = DATABASE()
+          AND (info LIKE '%UPDATE slot%' OR info LIKE '%UPDATE /*vt+ %*/ slot%')`,
     );
     if (Number((rows as Array<{ n: number }>)[0]!.n) > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));

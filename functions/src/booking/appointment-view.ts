@@ -19,9 +19,6 @@ export const appointmentStatuses = [
 ] as const;
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
 
-/** Statuses a patient, a suspension or the expiry job may still move to cancelled / expired. */
-export const cancellableStatuses = ['pending_payment', 'booked'] as const;
-
 export const appointmentSchema = z
   .object({
     id: z.number().int(),

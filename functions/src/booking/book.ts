@@ -36,8 +36,8 @@
  *
  * with doctor and department rows only share-locked, by the UPDATE's EXISTS, after the slot.
  * Booking: profile → slot → (session, doctor, department: shared) → appointment (INSERT).
- * Cancellation and expiry (release-place.ts): slot → appointment → payment. Suspension
- * (suspend.ts): slots → session → appointments → payments. Payment (payment/pay.ts):
+ * Cancellation and expiry (transitions.ts, releasePlaces): slot → appointment → payment. Suspension
+ * (suspend.ts): slots → session → appointments → payments. Payment (pay.ts):
  * appointment → payment. The generator's rebuild and 加号 (schedule/): slots → session.
  * Nobody locks user_account rows on these paths: they are read.
  *
@@ -79,8 +79,9 @@ import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { overridesFromColumns, resolveRules, ruleColumns, type EffectiveRules, type RuleName } from '../rules/booking-rules.js';
-import { shanghaiDate, shanghaiToInstant } from '../time/shanghai.js';
+import { shanghaiDate } from '../time/shanghai.js';
 import { findOwnAppointment, toAppointmentView, type AppointmentView } from './appointment-view.js';
+import { bookableCondition, DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts } from './bookability.js';
 import { knownFull, rememberFull } from './full-slots.js';
 
 export interface BookingRequest {
@@ -116,42 +117,37 @@ export function requestHash(request: Pick<BookingRequest, 'slotId' | 'profileId'
  * `executeQuery`: building and compiling them with the query builder on every request cost
  * about half a millisecond of the single-threaded server's CPU per booking (bench/).
  */
-function run<Row>(db: Db | Trx, statement: string, parameters: unknown[]) {
+function execute<Row>(db: Db | Trx, statement: string, parameters: unknown[]) {
   return db.executeQuery<Row>(CompiledQuery.raw(statement, parameters));
 }
 
-interface GateRow {
-  id: number;
-  remaining: number;
-  start_time: string;
-  end_time: string;
-  seq_start: number;
-  seq_count: number;
-  session_id: number;
-  session_date: string;
-  period: 'morning' | 'afternoon' | 'evening';
-  fee_fen: number;
-  status: 'open' | 'suspended';
-  release_at: Date;
-  bookable_until: Date;
-  doctor_id: number;
-  doctor_name: string;
-  doctor_title: 'chief' | 'associate_chief' | 'attending' | 'resident';
-  department_id: number;
-  department_name: string;
-  department_location: string | null;
-  /** 1 when the doctor, the department and its 大科 are active (DOCTOR_AVAILABLE_SQL). */
-  doctor_available: number | string;
-  replay_id: number | null;
-  /** NULL unless the profile is the caller's and not deleted. */
-  profile_id: number | null;
-  banned_until: Date | null;
-  /** One of the profile's active appointments on the session's date (NULL: it has none). */
-  held_id: number | null;
-  held_department_id: number | null;
-  held_session_id: number | null;
-  [ruleColumn: string]: unknown;
+/**
+ * A statement whose placeholders are named by the keys of `P`, checked by the compiler (a
+ * misspelt name does not type-check): `statement<P>()\`… ${'slot'} …\`` turns each name into a
+ * `?` once, at load, and `values(p)` lists `p`'s values in their order. `raw(text)` splices SQL
+ * text (a column list, a condition) instead of a placeholder.
+ */
+function statement<P>() {
+  return (strings: TemplateStringsArray, ...parts: Array<keyof P | Raw>) => {
+    let text = strings[0]!;
+    const names: Array<keyof P> = [];
+    parts.forEach((part, index) => {
+      if (typeof part === 'object') text += part.raw;
+      else {
+        names.push(part);
+        text += '?';
+      }
+      text += strings[index + 1]!;
+    });
+    return { text, values: (parameters: P) => names.map((name) => parameters[name]) };
+  };
 }
+
+interface Raw {
+  raw: string;
+}
+
+const raw = (text: string): Raw => ({ raw: text });
 
 /**
  * The rules a booking applies (release and ban are facts of the session and the account). The
@@ -161,17 +157,43 @@ interface GateRow {
 const BOOKING_RULES = ['paymentHoldMinutes', 'maxPerProfilePerDay', 'maxPerProfilePerDepartmentPerDay'] as const satisfies readonly RuleName[];
 type BookingRules = Pick<EffectiveRules, (typeof BOOKING_RULES)[number]>;
 
+/** The columns `bookingRuleColumnsSql(alias)` selects, as the gate's row has them. */
+type BookingRuleColumns<Alias extends string> = {
+  [Name in (typeof BOOKING_RULES)[number] as `${Alias}_${(typeof ruleColumns)[Name]}`]: number | null;
+};
+
+/** The gate's row: every column GATE selects, and nothing else (a misspelt column does not type-check). */
+type GateRow = SlotFacts &
+  BookingRuleColumns<'rd'> &
+  BookingRuleColumns<'rp'> &
+  BookingRuleColumns<'rg'> & {
+    id: number;
+    end_time: string;
+    seq_start: number;
+    seq_count: number;
+    session_id: number;
+    period: 'morning' | 'afternoon' | 'evening';
+    fee_fen: number;
+    doctor_id: number;
+    doctor_name: string;
+    doctor_title: 'chief' | 'associate_chief' | 'attending' | 'resident';
+    department_id: number;
+    department_name: string;
+    department_location: string | null;
+    replay_id: number | null;
+    /** NULL unless the profile is the caller's and not deleted. */
+    profile_id: number | null;
+    banned_until: Date | null;
+    /** One of the profile's active appointments on the session's date (NULL: it has none). */
+    held_id: number | null;
+    held_department_id: number | null;
+    held_session_id: number | null;
+  };
+
 /** The SELECT list of the booking rules of the rule row joined as `alias` (read back by `overridesFromColumns`). */
 function bookingRuleColumnsSql(alias: string): string {
   return BOOKING_RULES.map((name) => `${alias}.${ruleColumns[name]} AS ${alias}_${ruleColumns[name]}`).join(', ');
 }
-
-/**
- * Whether the session's doctor sees patients: the doctor, the session's department and that
- * department's 大科 (if any) are active — an inactive 大科 hides its 小科 from the catalogue
- * (catalog.ts), so it closes their booking too. Over `d`, `dep` and `par` (the 大科, LEFT JOINed).
- */
-const DOCTOR_AVAILABLE_SQL = '(d.active = 1 AND dep.active = 1 AND COALESCE(par.active, 1) = 1)';
 
 /**
  * The gate: slot, session, doctor, department, the rule rows that apply, a replay, the caller's
@@ -183,13 +205,20 @@ const DOCTOR_AVAILABLE_SQL = '(d.active = 1 AND dep.active = 1 AND COALESCE(par.
  * MariaDB about 0.17 ms of CPU instead of 0.26 (measured alone, 16 connections) — on a 2-core
  * machine that is CPU the booking transaction itself is short of.
  */
-const GATE_SQL = `
+interface GateParameters {
+  account: number;
+  key: string;
+  profile: number;
+  slot: number;
+}
+
+const GATE = statement<GateParameters>()`
   SELECT s.id, s.remaining, s.start_time, s.end_time, s.seq_start, s.seq_count,
          cs.id AS session_id, cs.session_date, cs.period, cs.fee_fen, cs.status, cs.release_at, cs.bookable_until,
          cs.doctor_id, d.name AS doctor_name, d.title AS doctor_title,
          cs.department_id, dep.name AS department_name, dep.location AS department_location,
-         ${DOCTOR_AVAILABLE_SQL} AS doctor_available,
-         ${bookingRuleColumnsSql('rd')}, ${bookingRuleColumnsSql('rp')}, ${bookingRuleColumnsSql('rg')},
+         ${raw(DOCTOR_AVAILABLE_SQL)} AS doctor_available,
+         ${raw(bookingRuleColumnsSql('rd'))}, ${raw(bookingRuleColumnsSql('rp'))}, ${raw(bookingRuleColumnsSql('rg'))},
          p.id AS profile_id, u.banned_until, k.id AS replay_id,
          a.id AS held_id, a.department_id AS held_department_id, a.session_id AS held_session_id
     FROM slot s
@@ -200,60 +229,32 @@ const GATE_SQL = `
     LEFT JOIN booking_rule rd ON rd.scope_key = cs.department_id
     LEFT JOIN booking_rule rp ON rp.scope_key = dep.parent_id
     LEFT JOIN booking_rule rg ON rg.scope_key = 0
-    LEFT JOIN patient_profile p ON p.id = :profile AND p.account_id = :account AND p.deleted_at IS NULL
-    LEFT JOIN user_account u ON u.id = :account
-    LEFT JOIN appointment k ON k.account_id = :account AND k.idempotency_key = :key
-    LEFT JOIN appointment a ON a.profile_id = :profile AND a.session_date = cs.session_date AND a.holds_place = 1
-   WHERE s.id = :slot`;
+    LEFT JOIN patient_profile p ON p.id = ${'profile'} AND p.account_id = ${'account'} AND p.deleted_at IS NULL
+    LEFT JOIN user_account u ON u.id = ${'account'}
+    LEFT JOIN appointment k ON k.account_id = ${'account'} AND k.idempotency_key = ${'key'}
+    LEFT JOIN appointment a ON a.profile_id = ${'profile'} AND a.session_date = cs.session_date AND a.holds_place = 1
+   WHERE s.id = ${'slot'}`;
 
-/** A statement with named placeholders (`:name`), turned once into positional ones. */
-function named(statement: string): { text: string; names: string[] } {
-  const names: string[] = [];
-  const text = statement.replace(/:(\w+)/g, (_, name: string) => {
-    names.push(name);
-    return '?';
-  });
-  return { text, names };
-}
-
-const GATE = named(GATE_SQL);
-
-async function bookingGate(db: Db, request: BookingRequest, accountId: number): Promise<{ facts: GateRow; load: ProfileLoad } | undefined> {
-  const values: Record<string, unknown> = {
-    account: accountId,
-    key: request.idempotencyKey,
-    profile: request.profileId,
-    slot: request.slotId,
-  };
-  const result = await run<GateRow>(db, GATE.text, GATE.names.map((name) => values[name]));
-  const facts = result.rows[0];
-  if (!facts) return undefined;
+async function bookingGate(db: Db, request: BookingRequest, accountId: number): Promise<{ slot: GateRow; load: ProfileLoad } | undefined> {
+  const result = await execute<GateRow>(
+    db,
+    GATE.text,
+    GATE.values({ account: accountId, key: request.idempotencyKey, profile: request.profileId, slot: request.slotId }),
+  );
+  const slot = result.rows[0];
+  if (!slot) return undefined;
   const load: ProfileLoad = { day: 0, department: 0, sameSession: 0 };
   for (const row of result.rows) {
     if (row.held_id === null) continue;
     load.day += 1;
-    if (row.held_department_id === facts.department_id) load.department += 1;
-    if (row.held_session_id === facts.session_id) load.sameSession += 1;
+    if (row.held_department_id === slot.department_id) load.department += 1;
+    if (row.held_session_id === slot.session_id) load.sameSession += 1;
   }
-  return { facts, load };
+  return { slot, load };
 }
-
-type SlotFacts = GateRow;
-
-export type RefusalFacts = Pick<SlotFacts, 'doctor_available' | 'status' | 'release_at' | 'bookable_until' | 'session_date' | 'start_time' | 'remaining'>;
 
 /** The appointment an earlier request with this Idempotency-Key created (uq_appointment_idempotency). */
 const REPLAY_SQL = 'SELECT id FROM appointment WHERE account_id = ? AND idempotency_key = ?';
-
-/** Why a slot cannot be booked at `now`, from facts read without a lock; undefined if it can. */
-export function slotRefusal(facts: RefusalFacts, now: Date) {
-  if (Number(facts.doctor_available) !== 1) return 'DOCTOR_UNAVAILABLE' as const;
-  if (facts.status === 'suspended') return 'SESSION_SUSPENDED' as const;
-  if (now < facts.release_at) return 'SLOT_NOT_RELEASED' as const;
-  if (now >= facts.bookable_until || now >= shanghaiToInstant(facts.session_date, facts.start_time)) return 'SLOT_PAST' as const;
-  if (facts.remaining <= 0) return 'SLOT_FULL' as const;
-  return undefined;
-}
 
 interface ProfileLoad {
   day: number;
@@ -268,7 +269,7 @@ interface ProfileLoad {
  * is deleted.
  */
 async function lockProfile(trx: Trx, request: BookingRequest, accountId: number) {
-  const result = await run<{ id: number; real_name: string }>(trx, LOCK_PROFILE_SQL, [request.profileId, accountId]);
+  const result = await execute<{ id: number; real_name: string }>(trx, LOCK_PROFILE_SQL, [request.profileId, accountId]);
   return result.rows[0];
 }
 
@@ -286,11 +287,11 @@ export const LOCK_PROFILE_SQL = `
  * after the lock: it sees every booking of this profile that committed before, as each of
  * them held the same lock.
  */
-async function recount(trx: Trx, request: BookingRequest, accountId: number, facts: SlotFacts) {
-  const result = await run<{ day: number; department: number | null; same_session: number | null; replay_id: number | null; banned_until: Date | null }>(
+async function recount(trx: Trx, request: BookingRequest, accountId: number, slot: GateRow) {
+  const result = await execute<{ day: number; department: number | null; same_session: number | null; replay_id: number | null; banned_until: Date | null }>(
     trx,
     RECOUNT_SQL,
-    [facts.department_id, facts.session_id, accountId, request.idempotencyKey, accountId, request.profileId, facts.session_date],
+    [slot.department_id, slot.session_id, accountId, request.idempotencyKey, accountId, request.profileId, slot.session_date],
   );
   const row = result.rows[0]!;
   const load: ProfileLoad = { day: Number(row.day), department: Number(row.department ?? 0), sameSession: Number(row.same_session ?? 0) };
@@ -350,26 +351,26 @@ async function freeQueueNumber(trx: Trx, sessionId: number, seqStart: number, se
   throw new Error(`slot range ${seqStart}+${seqCount} of session ${sessionId} has no free number although a place was taken`);
 }
 
+const BOOKABLE_CONDITION = bookableCondition();
+
 /**
- * Takes one place: the only statement that decrements `remaining`. The EXISTS is a locking read
- * of the session, doctor and department rows, so it sees a suspension, a later release or a
- * deactivation that committed while we waited for the slot row (after the gate had read them).
- * Parameters: now, slot id, now, now.
+ * Takes one place: the only statement that decrements `remaining`, and only from a slot that
+ * is bookable (bookability.ts) as its row lock and the EXISTS's locking reads see it — so a
+ * suspension, a later release or a deactivation that committed while we waited for the slot
+ * row (after the gate had read it) refuses. Parameters: `takePlaceParameters`.
  */
 export const TAKE_PLACE_SQL = `
-  UPDATE slot
-     SET remaining = remaining - 1,
-         next_seq = LAST_INSERT_ID(MOD(next_seq, seq_count) + 1),
-         updated_at = ?
-   WHERE id = ?
-     AND remaining > 0
-     AND EXISTS (SELECT 1 FROM clinic_session cs
-                   JOIN doctor d ON d.id = cs.doctor_id
-                   JOIN department dep ON dep.id = cs.department_id
-                   LEFT JOIN department par ON par.id = dep.parent_id
-                  WHERE cs.id = slot.session_id AND cs.status = 'open'
-                    AND cs.release_at <= ? AND cs.bookable_until > ?
-                    AND ${DOCTOR_AVAILABLE_SQL})`;
+  UPDATE slot s
+     SET s.remaining = s.remaining - 1,
+         s.next_seq = LAST_INSERT_ID(MOD(s.next_seq, s.seq_count) + 1),
+         s.updated_at = ?
+   WHERE s.id = ?
+     AND ${BOOKABLE_CONDITION.sql}`;
+
+/** The values of TAKE_PLACE_SQL's placeholders. */
+export function takePlaceParameters(slotId: number, now: Date): unknown[] {
+  return [now, slotId, ...BOOKABLE_CONDITION.parameters(now)];
+}
 
 const INSERT_APPOINTMENT_SQL = `
   INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
@@ -389,40 +390,40 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
   const { db } = deps;
   const now = deps.clock.now();
 
-  const full = knownFull(db, request.slotId);
-  if (full) {
+  const soldOut = knownFull(db, request.slotId);
+  if (soldOut) {
     // Sold out a moment ago: what the gate would answer, from one point read (see the top).
-    const earlier = await run<{ id: number }>(db, REPLAY_SQL, [principal.userId, request.idempotencyKey]);
+    const earlier = await execute<{ id: number }>(db, REPLAY_SQL, [principal.userId, request.idempotencyKey]);
     if (earlier.rows.length > 0) return replay(db, principal, request, requestHash(request));
-    throw new AppError(slotRefusal(full, now) ?? 'SLOT_FULL');
+    throw new AppError(slotRefusal(soldOut, now) ?? 'SLOT_FULL');
   }
 
   const gate = await bookingGate(db, request, principal.userId);
   if (!gate) throw new AppError('SLOT_NOT_FOUND');
-  const { facts } = gate;
-  if (facts.replay_id !== null) return replay(db, principal, request, requestHash(request));
-  const refusal = slotRefusal(facts, now);
-  if (refusal === 'SLOT_FULL') rememberFull(db, request.slotId, facts);
+  const { slot } = gate;
+  if (slot.replay_id !== null) return replay(db, principal, request, requestHash(request));
+  const refusal = slotRefusal(slot, now);
+  if (refusal === 'SLOT_FULL') rememberFull(db, request.slotId, slot);
   if (refusal) throw new AppError(refusal);
-  if (facts.profile_id === null) throw new AppError('PROFILE_NOT_FOUND');
-  if (facts.banned_until && facts.banned_until > now) {
-    throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: facts.banned_until.toISOString() });
+  if (slot.profile_id === null) throw new AppError('PROFILE_NOT_FOUND');
+  if (slot.banned_until && slot.banned_until > now) {
+    throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: slot.banned_until.toISOString() });
   }
   // Rules the gate did not read resolve to their defaults: typed away, so none can be used by mistake.
-  const rules: BookingRules = resolveRules(['rd', 'rp', 'rg'].map((alias) => overridesFromColumns(facts, alias)));
+  const rules: BookingRules = resolveRules(['rd', 'rp', 'rg'].map((alias) => overridesFromColumns(slot, alias)));
   enforceLimits(gate.load, rules);
   const hash = requestHash(request);
 
-  const status = facts.fee_fen > 0 ? ('pending_payment' as const) : ('booked' as const);
+  const status = slot.fee_fen > 0 ? ('pending_payment' as const) : ('booked' as const);
   const holdExpiresAt = status === 'pending_payment' ? new Date(now.getTime() + rules.paymentHoldMinutes * 60_000) : null;
   let profile: { id: number; realName: string } | undefined;
 
-  const attempt = () =>
+  const bookInTransaction = () =>
     inTransaction(db, async (trx) => {
       const orderNo = newOrderNumber(now);
       const locked = await lockProfile(trx, request, principal.userId);
       if (!locked) throw new AppError('PROFILE_NOT_FOUND');
-      const current = await recount(trx, request, principal.userId, facts);
+      const current = await recount(trx, request, principal.userId, slot);
       if (current.replayId !== null) return { replayId: current.replayId };
       if (current.bannedUntil && current.bannedUntil > now) {
         throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: current.bannedUntil.toISOString() });
@@ -437,28 +438,28 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
           action: 'appointment.book',
           target: { type: 'appointment', id: orderNo },
           meta,
-          summary: { slotId: request.slotId, profileId: request.profileId, status, feeFen: facts.fee_fen },
+          summary: { slotId: request.slotId, profileId: request.profileId, status, feeFen: slot.fee_fen },
         },
         now,
       );
 
-      const taken = await run(trx, TAKE_PLACE_SQL, [now, request.slotId, now, now]);
+      const taken = await execute(trx, TAKE_PLACE_SQL, takePlaceParameters(request.slotId, now));
       if (Number(taken.numAffectedRows ?? 0) !== 1) throw new NoPlaceTaken();
       // mysql2 and PlanetScale both return the LAST_INSERT_ID(expr) value as the insert id.
       const nextSeq = Number(taken.insertId);
-      let queueNumber = facts.seq_start + nextSeq - 1;
+      let queueNumber = slot.seq_start + nextSeq - 1;
 
       for (let insertTry = 1; ; insertTry++) {
         try {
-          const inserted = await run(trx, INSERT_APPOINTMENT_SQL, [
-            orderNo, principal.userId, request.profileId, request.slotId, facts.session_id, facts.doctor_id,
-            facts.department_id, facts.session_date, facts.period, facts.start_time, facts.end_time, queueNumber,
-            facts.fee_fen, status, holdExpiresAt, request.idempotencyKey, hash, now, now,
+          const inserted = await execute(trx, INSERT_APPOINTMENT_SQL, [
+            orderNo, principal.userId, request.profileId, request.slotId, slot.session_id, slot.doctor_id,
+            slot.department_id, slot.session_date, slot.period, slot.start_time, slot.end_time, queueNumber,
+            slot.fee_fen, status, holdExpiresAt, request.idempotencyKey, hash, now, now,
           ]);
           return { id: Number(inserted.insertId), queueNumber, orderNo };
         } catch (error) {
           if (insertTry >= 2 || !isDuplicateKey(error, 'uq_appointment_queue_number')) throw error;
-          queueNumber = await freeQueueNumber(trx, facts.session_id, facts.seq_start, facts.seq_count, queueNumber);
+          queueNumber = await freeQueueNumber(trx, slot.session_id, slot.seq_start, slot.seq_count, queueNumber);
         }
       }
     });
@@ -467,8 +468,8 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
   try {
     // Two random order numbers colliding is rare but possible: the whole transaction (whose
     // audit row names the order number) then runs again with a new one.
-    booked = await attempt().catch((error: unknown) => {
-      if (isDuplicateKey(error, 'uq_appointment_order_no')) return attempt();
+    booked = await bookInTransaction().catch((error: unknown) => {
+      if (isDuplicateKey(error, 'uq_appointment_order_no')) return bookInTransaction();
       throw error;
     });
   } catch (error) {
@@ -487,22 +488,22 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
       order_no: booked.orderNo,
       status,
       queue_number: booked.queueNumber,
-      fee_fen: facts.fee_fen,
+      fee_fen: slot.fee_fen,
       hold_expires_at: holdExpiresAt,
       profile_id: profile!.id,
       real_name: profile!.realName,
-      slot_id: facts.id,
-      session_id: facts.session_id,
-      session_date: facts.session_date,
-      period: facts.period,
-      slot_start: facts.start_time,
-      slot_end: facts.end_time,
-      doctor_id: facts.doctor_id,
-      doctor_name: facts.doctor_name,
-      doctor_title: facts.doctor_title,
-      department_id: facts.department_id,
-      department_name: facts.department_name,
-      department_location: facts.department_location,
+      slot_id: slot.id,
+      session_id: slot.session_id,
+      session_date: slot.session_date,
+      period: slot.period,
+      slot_start: slot.start_time,
+      slot_end: slot.end_time,
+      doctor_id: slot.doctor_id,
+      doctor_name: slot.doctor_name,
+      doctor_title: slot.doctor_title,
+      department_id: slot.department_id,
+      department_name: slot.department_name,
+      department_location: slot.department_location,
       created_at: now,
       paid_at: null,
       cancelled_at: null,
@@ -515,11 +516,11 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
 
 /** The conditional UPDATE took nothing: a fresh read says why (full, suspended, past…). */
 async function refusalAfterRace(db: Db, slotId: number, now: Date): Promise<AppError> {
-  const result = await run<RefusalFacts>(db, RACE_SQL, [slotId]);
-  const facts = result.rows[0];
-  if (!facts) return new AppError('SLOT_NOT_FOUND');
-  const refusal = slotRefusal(facts, now);
-  if (refusal === 'SLOT_FULL') rememberFull(db, slotId, facts);
+  const result = await execute<SlotFacts>(db, RACE_SQL, [slotId]);
+  const slot = result.rows[0];
+  if (!slot) return new AppError('SLOT_NOT_FOUND');
+  const refusal = slotRefusal(slot, now);
+  if (refusal === 'SLOT_FULL') rememberFull(db, slotId, slot);
   // Not full by this read (a place came back meanwhile): still this request's answer is "full".
   return new AppError(refusal ?? 'SLOT_FULL');
 }

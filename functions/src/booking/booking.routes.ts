@@ -6,7 +6,7 @@ import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, Reply } from '../http/route.js';
 import { idParams } from '../http/schemas.js';
-import { payAppointment } from '../payment/pay.js';
+import { payAppointment } from './pay.js';
 import { appointmentSchema } from './appointment-view.js';
 import { bookAppointment, IDEMPOTENCY_KEY_PATTERN } from './book.js';
 import { cancelAppointment } from './cancel.js';

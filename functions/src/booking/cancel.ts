@@ -1,20 +1,20 @@
 /**
  * A patient cancels their own appointment (退号) until `cancelCutoffMinutes` before the slot
  * starts (Shanghai wall-clock): the conditional status UPDATE, `remaining + 1` and, for a paid
- * booking, the refund are one transaction (release-place.ts, payment/refunds.ts).
+ * booking, the refund are one transaction (transitions.ts, refunds.ts).
  */
 import { recordAudit } from '../audit/audit.js';
-import { inTransaction } from '../db/transaction.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
-import { recordRefunds, settleRefunds, type RecordedRefund } from '../payment/refunds.js';
+import { recordRefunds, settleRefunds, type RecordedRefund } from './refunds.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
-import { cancellableStatuses, findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
 import { forgetFullSlots } from './full-slots.js';
-import { releasePlace, TransitionLost } from './release-place.js';
+import { canMove, moveAppointments, releasePlaces, TransitionLost } from './transitions.js';
 
 /** The last instant a patient may cancel an appointment of this slot. */
 export function cancelDeadline(sessionDate: string, slotStart: string, cancelCutoffMinutes: number): Date {
@@ -42,7 +42,7 @@ export async function cancelAppointment(
     throw new AppError('NOT_CANCELLABLE', '该预约已因超时未支付而失效');
   }
   if (row.status === 'cancelled') return (await findOwnAppointment(db, principal.userId, appointmentId))!;
-  if (!(cancellableStatuses as readonly string[]).includes(row.status)) {
+  if (!canMove('cancel', row.status)) {
     throw new AppError('NOT_CANCELLABLE', undefined, { status: row.status });
   }
   const rules = await getEffectiveRules(db, row.department_id);
@@ -51,28 +51,7 @@ export async function cancelAppointment(
 
   let refunds: RecordedRefund[] = [];
   try {
-    refunds = await inTransaction(db, async (trx) => {
-      await releasePlace(trx, {
-        appointmentId: row.id,
-        slotId: row.slot_id,
-        from: cancellableStatuses,
-        set: { status: 'cancelled', cancelled_at: now, cancelled_by: 'patient', cancel_reason: reason ?? null },
-        now,
-      });
-      const recorded = await recordRefunds(trx, [{ id: row.id, orderNo: row.order_no }], now);
-      await recordAudit(
-        trx,
-        {
-          actor: principal,
-          action: 'appointment.cancel',
-          target: { type: 'appointment', id: row.order_no },
-          meta,
-          summary: { appointmentId: row.id, from: row.status, reason: reason ?? null, refundedFen: recorded[0]?.amountFen ?? 0 },
-        },
-        now,
-      );
-      return recorded;
-    });
+    refunds = await inTransaction(db, (trx) => cancelWithin(trx, row, { principal, reason, meta }, now));
     forgetFullSlots(db); // a place came back: refuse nothing from memory (full-slots.ts)
   } catch (error) {
     if (!(error instanceof TransitionLost)) throw error;
@@ -83,4 +62,33 @@ export async function cancelAppointment(
   }
   await settleRefunds(db, refunds, now, deps.log);
   return (await findOwnAppointment(db, principal.userId, appointmentId))!;
+}
+
+/**
+ * In the caller's transaction: the patient's cancellation of `appointment` (checked cancellable
+ * by the caller) — its place returned, a payment recorded refunded, the audit entry. Throws
+ * TransitionLost (roll back) when it left a cancellable status meanwhile. The refunds it
+ * returns are for `settleRefunds` after COMMIT.
+ */
+export async function cancelWithin(
+  trx: Trx,
+  appointment: { id: number; slot_id: number; order_no: string; status: string },
+  by: { principal: Principal; reason: string | undefined; meta: RequestMeta },
+  now: Date,
+): Promise<RecordedRefund[]> {
+  await releasePlaces(trx, [{ slotId: appointment.slot_id }], now);
+  await moveAppointments(trx, 'cancel', [appointment.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: by.reason ?? null }, now);
+  const recorded = await recordRefunds(trx, [{ id: appointment.id, orderNo: appointment.order_no }], now);
+  await recordAudit(
+    trx,
+    {
+      actor: by.principal,
+      action: 'appointment.cancel',
+      target: { type: 'appointment', id: appointment.order_no },
+      meta: by.meta,
+      summary: { appointmentId: appointment.id, from: appointment.status, reason: by.reason ?? null, refundedFen: recorded[0]?.amountFen ?? 0 },
+    },
+    now,
+  );
+  return recorded;
 }

@@ -1,34 +1,34 @@
 /**
  * Payment-hold expiry: an unpaid `pending_payment` appointment whose hold has run out becomes
- * `expired` and its place returns to the slot (release-place.ts), one transaction per
+ * `expired` and its place returns to the slot (transitions.ts), one transaction per
  * appointment so a slow one never holds many slot rows. Run by the scheduled job
  * (jobs/expire-holds.ts) and lazily whenever a patient reads or pays their own appointments,
  * so an expired hold is never shown as pending even between job runs.
  */
 import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
-import { inTransaction } from '../db/transaction.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
 import { forgetFullSlots } from './full-slots.js';
-import { releasePlace, TransitionLost } from './release-place.js';
+import { moveAppointments, releasePlaces, TransitionLost } from './transitions.js';
 
-/** Expires one appointment if it is still pending and its hold ran out by `now`; true if it did. */
+/**
+ * In the caller's transaction: expires the appointment if it is still pending and its hold ran
+ * out by `now`, returning its place; throws TransitionLost (roll back) if it is not.
+ */
+export async function expireHoldWithin(trx: Trx, appointment: { id: number; slotId: number; orderNo: string }, now: Date): Promise<void> {
+  await releasePlaces(trx, [appointment], now);
+  await moveAppointments(trx, 'expire', [appointment.id], { expired_at: now }, now, { holdExpiredBy: now });
+  await recordAudit(
+    trx,
+    { actor: 'system', action: 'appointment.expire', target: { type: 'appointment', id: appointment.orderNo }, summary: { appointmentId: appointment.id } },
+    now,
+  );
+}
+
+/** Expires one appointment if it is still pending and its hold ran out by `now`, in its own transaction; true if it did. */
 export async function expireHold(db: Db, appointment: { id: number; slotId: number; orderNo: string }, now: Date): Promise<boolean> {
   try {
-    await inTransaction(db, async (trx) => {
-      await releasePlace(trx, {
-        appointmentId: appointment.id,
-        slotId: appointment.slotId,
-        from: ['pending_payment'],
-        set: { status: 'expired', expired_at: now },
-        holdExpiredBy: now,
-        now,
-      });
-      await recordAudit(
-        trx,
-        { actor: 'system', action: 'appointment.expire', target: { type: 'appointment', id: appointment.orderNo }, summary: { appointmentId: appointment.id } },
-        now,
-      );
-    });
+    await inTransaction(db, (trx) => expireHoldWithin(trx, appointment, now));
     forgetFullSlots(db); // a place came back: refuse nothing from memory (full-slots.ts)
     return true;
   } catch (error) {

@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from '../db/create-db.js';
-import type { RefusalFacts } from './book.js';
+import type { SlotFacts } from './bookability.js';
 
 /** How long a slot seen sold out is refused from memory (real time, not the app's clock). */
 export const FULL_SLOT_MEMO_MS = 1000;
@@ -14,13 +14,13 @@ const FULL_SLOT_MEMO_MAX = 1024;
 
 interface KnownFull {
   until: number;
-  facts: RefusalFacts;
+  facts: SlotFacts;
 }
 
 /** Per database (the process has one; tests have several): slot id → sold out until. */
 const fullSlots = new WeakMap<Db, Map<number, KnownFull>>();
 
-export function rememberFull(db: Db, slotId: number, facts: RefusalFacts): void {
+export function rememberFull(db: Db, slotId: number, facts: SlotFacts): void {
   let slots = fullSlots.get(db);
   if (!slots) {
     slots = new Map();
@@ -31,7 +31,7 @@ export function rememberFull(db: Db, slotId: number, facts: RefusalFacts): void 
   slots.set(slotId, { until: performance.now() + FULL_SLOT_MEMO_MS, facts: { doctor_available, status, release_at, bookable_until, session_date, start_time, remaining: 0 } });
 }
 
-export function knownFull(db: Db, slotId: number): RefusalFacts | undefined {
+export function knownFull(db: Db, slotId: number): SlotFacts | undefined {
   const slots = fullSlots.get(db);
   const known = slots?.get(slotId);
   if (!known) return undefined;

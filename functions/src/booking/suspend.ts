@@ -21,10 +21,10 @@ import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
 import { notifyAppointments } from '../notification/outbox.js';
-import { recordRefunds, settleRefunds } from '../payment/refunds.js';
+import { recordRefunds, settleRefunds } from './refunds.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
-import { cancellableStatuses } from './appointment-view.js';
 import { forgetFullSlots } from './full-slots.js';
+import { fromStatuses, moveAppointments, releasePlaces } from './transitions.js';
 
 export interface SuspensionResult {
   sessionId: number;
@@ -87,26 +87,13 @@ export async function suspendSession(
       .selectFrom('appointment')
       .select(['id', 'slot_id', 'order_no', 'account_id', 'status', 'slot_start'])
       .where('session_id', '=', sessionId)
-      .where('status', 'in', [...cancellableStatuses])
+      .where('status', 'in', fromStatuses('suspend'))
       .orderBy('id')
       .forUpdate()
       .execute();
-    if (victims.length > 0) {
-      await trx
-        .updateTable('appointment')
-        .set({ status: 'cancelled', cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason, updated_at: now })
-        .where('id', 'in', victims.map((v) => v.id))
-        .execute();
-      const perSlot = new Map<number, number>();
-      for (const v of victims) perSlot.set(v.slot_id, (perSlot.get(v.slot_id) ?? 0) + 1);
-      for (const [slotId, count] of [...perSlot].sort(([a], [b]) => a - b)) {
-        await trx
-          .updateTable('slot')
-          .set((eb) => ({ remaining: eb('remaining', '+', count), updated_at: now }))
-          .where('id', '=', slotId)
-          .execute();
-      }
-    }
+    // The slots are locked already (above), so the appointments move first and then their places return.
+    await moveAppointments(trx, 'suspend', victims.map((v) => v.id), { cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason }, now);
+    await releasePlaces(trx, victims.map((v) => ({ slotId: v.slot_id })), now);
     const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
 
     // Reads the patients' phones and visit details without locking them (see notifyAppointments).

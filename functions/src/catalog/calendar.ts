@@ -3,9 +3,11 @@
  * each slot whether it can be booked now and, if not, why. Plain reads: never a lock, so a
  * release-time crowd refreshing the calendar never queues behind bookings.
  */
+import { sql } from 'kysely';
+import { DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts, type SlotRefusal } from '../booking/bookability.js';
 import type { Db } from '../db/create-db.js';
 import { AppError } from '../errors.js';
-import { addDays, daysBetween, shanghaiDate, shanghaiToInstant, type LocalDate } from '../time/shanghai.js';
+import { addDays, daysBetween, shanghaiDate, type LocalDate } from '../time/shanghai.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { PERIOD_LABELS, type Period } from '../schedule/slot-plan.js';
 
@@ -19,17 +21,23 @@ export const SLOT_STATE_LABELS: Record<SlotState, string> = {
   past: '已过期',
 };
 
-/** Why a slot cannot be booked, most decisive reason first; 'available' when it can. */
-export function slotState(
-  session: { status: 'open' | 'suspended'; releaseAt: Date; date: LocalDate },
-  slot: { startTime: string; remaining: number },
-  now: Date,
-): SlotState {
-  if (session.status === 'suspended') return 'suspended';
-  if (shanghaiToInstant(session.date, slot.startTime) <= now) return 'past';
-  if (session.releaseAt > now) return 'not_released';
-  if (slot.remaining <= 0) return 'full';
-  return 'available';
+/**
+ * The state the calendar shows for each answer of the booking gate. The calendar lists only a
+ * doctor who sees patients (the gate's DOCTOR_UNAVAILABLE never reaches it); were one shown,
+ * 停诊 is what a patient would need to know.
+ */
+const STATE_OF_REFUSAL: Record<SlotRefusal, SlotState> = {
+  DOCTOR_UNAVAILABLE: 'suspended',
+  SESSION_SUSPENDED: 'suspended',
+  SLOT_NOT_RELEASED: 'not_released',
+  SLOT_PAST: 'past',
+  SLOT_FULL: 'full',
+};
+
+/** Whether the slot can be booked at `now`, and if not why: the booking gate's own decision (booking/bookability.ts). */
+function slotState(slot: SlotFacts, now: Date): SlotState {
+  const refusal = slotRefusal(slot, now);
+  return refusal ? STATE_OF_REFUSAL[refusal] : 'available';
 }
 
 export interface CalendarSession {
@@ -63,9 +71,7 @@ export async function doctorCalendar(
     .leftJoin('department as par', 'par.id', 'dep.parent_id')
     .select(['d.id', 'd.department_id'])
     .where('d.id', '=', doctorId)
-    .where('d.active', '=', 1)
-    .where('dep.active', '=', 1)
-    .where((eb) => eb.or([eb('par.id', 'is', null), eb('par.active', '=', 1)]))
+    .where(sql<boolean>`${sql.raw(DOCTOR_AVAILABLE_SQL)}`)
     .executeTakeFirst();
   if (!doctor) throw new AppError('DOCTOR_NOT_FOUND');
   const today = shanghaiDate(now);
@@ -98,7 +104,6 @@ export async function doctorCalendar(
     to,
     sessions: sessions.map((s) => {
       const own = slots.filter((slot) => slot.session_id === s.id);
-      const sessionFacts = { status: s.status, releaseAt: s.release_at, date: s.session_date };
       return {
         id: s.id,
         date: s.session_date,
@@ -112,7 +117,19 @@ export async function doctorCalendar(
         releaseAt: s.release_at.toISOString(),
         remaining: s.status === 'open' ? own.reduce((sum, slot) => sum + slot.remaining, 0) : 0,
         slots: own.map((slot) => {
-          const state = slotState(sessionFacts, { startTime: slot.start_time, remaining: slot.remaining }, now);
+          const state = slotState(
+            {
+              // Listed only when available (the doctor query above).
+              doctor_available: 1,
+              status: s.status,
+              release_at: s.release_at,
+              bookable_until: s.bookable_until,
+              session_date: s.session_date,
+              start_time: slot.start_time,
+              remaining: slot.remaining,
+            },
+            now,
+          );
           return {
             id: slot.id,
             startTime: slot.start_time,

@@ -1,6 +1,6 @@
 /**
  * Refunds recorded but never confirmed by the provider, asked for again. A cancellation records
- * its refund in its own transaction and asks the provider after COMMIT (refunds.ts); when that
+ * its refund in its own transaction and asks the provider after COMMIT (booking/refunds.ts); when that
  * call fails or its answer is lost, the payment stays `refunded` with no `refund_txn_id`, and
  * without this the patient's money would never come back. The scheduled job
  * (jobs/retry-refunds.ts) runs this every few minutes.

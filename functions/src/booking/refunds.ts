@@ -9,7 +9,7 @@
 import type { Db } from '../db/create-db.js';
 import type { Trx } from '../db/transaction.js';
 import type { Logger } from '../logger.js';
-import { paymentProvider, refundNumber } from './provider.js';
+import { paymentProvider, refundNumber } from '../payment/provider.js';
 
 export interface RecordedRefund {
   appointmentId: number;

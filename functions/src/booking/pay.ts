@@ -12,10 +12,10 @@ import { inTransaction } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import type { Principal, RequestMeta } from '../http/route.js';
-import { findOwnAppointment, type AppointmentView } from '../booking/appointment-view.js';
-import { expireHold } from '../booking/expire.js';
-import { TransitionLost } from '../booking/release-place.js';
-import { paymentProvider, refundNumber, type PaymentProvider } from './provider.js';
+import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
+import { expireHold } from './expire.js';
+import { canMove, moveAppointments, TransitionLost } from './transitions.js';
+import { paymentProvider, refundNumber, type PaymentProvider } from '../payment/provider.js';
 
 /** `provider` is for tests; the route uses the configured one. */
 export async function payAppointment(
@@ -38,7 +38,7 @@ export async function payAppointment(
     return (await findOwnAppointment(db, principal.userId, appointmentId))!;
   }
   if (row.status === 'expired') throw new AppError('HOLD_EXPIRED');
-  if (row.status !== 'pending_payment') throw new AppError('NOT_PAYABLE', undefined, { status: row.status });
+  if (!canMove('pay', row.status)) throw new AppError('NOT_PAYABLE', undefined, { status: row.status });
   if (!row.hold_expires_at || row.hold_expires_at <= now) {
     await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
     throw new AppError('HOLD_EXPIRED');
@@ -54,14 +54,7 @@ export async function payAppointment(
 
   try {
     await inTransaction(db, async (trx) => {
-      const moved = await trx
-        .updateTable('appointment')
-        .set({ status: 'booked', paid_at: now, updated_at: now })
-        .where('id', '=', row.id)
-        .where('status', '=', 'pending_payment')
-        .where('hold_expires_at', '>', now)
-        .executeTakeFirst();
-      if (Number(moved.numUpdatedRows) !== 1) throw new TransitionLost();
+      await moveAppointments(trx, 'pay', [row.id], { paid_at: now }, now, { holdValidAt: now });
       await trx
         .insertInto('payment')
         .values({

@@ -1,0 +1,121 @@
+/**
+ * An appointment's life (DESIGN §2), in one table: which status it may move to from which, who
+ * may move it, whether its place goes back to the slot and whether money moves. Every path that
+ * changes an appointment's status takes its `from` statuses from here, and moves it with one
+ * conditional UPDATE on the current status (`moveAppointments`), so two racing transitions
+ * cannot both win; every path that returns places goes through `releasePlaces`.
+ *
+ * Both take the caller's transaction: the caller opens it, so two operations can share one
+ * (e.g. a cancellation that returns a place and, in the same transaction, offers it to the
+ * waitlist — the waitlist fill belongs in `releasePlaces`, after the slots' UPDATE).
+ *
+ * Lock order (book.ts, top): slots (in id order) → session → appointments → payments.
+ * `releasePlaces` locks the slots by its UPDATEs, so a caller that returns places calls it
+ * before `moveAppointments`, unless it has locked the slots already (suspend.ts).
+ */
+import type { Updateable } from 'kysely';
+import type { Trx } from '../db/transaction.js';
+import type { Appointment } from '../db/schema.js';
+import { appointmentStatuses, type AppointmentStatus } from './appointment-view.js';
+
+/** Statuses of the visit that are designed (DESIGN §2) but not stored yet: the doctor workstation adds them. */
+type ComingStatus = 'called' | 'in_visit' | 'passed';
+
+export type Actor = 'patient' | 'doctor' | 'admin' | 'system';
+
+export interface Transition {
+  from: readonly (AppointmentStatus | ComingStatus)[];
+  to: AppointmentStatus | ComingStatus;
+  /** Who may make it. */
+  by: readonly Actor[];
+  /** Whether the appointment's place goes back to its slot (`releasePlaces`). */
+  returnsPlace: boolean;
+  /** Money that moves with it: the charge, a refund of what was paid, or none. */
+  money: 'charge' | 'refund' | 'none';
+}
+
+/** The legal transitions. Those whose paths do not exist yet (the visit, no-show) are data for the next paths. */
+export const TRANSITIONS = {
+  /** Paying the hold (pay.ts), only while the hold is valid. */
+  pay: { from: ['pending_payment'], to: 'booked', by: ['patient'], returnsPlace: false, money: 'charge' },
+  /** The hold ran out unpaid (expire.ts: the job, and lazily on the patient's reads and payment). */
+  expire: { from: ['pending_payment'], to: 'expired', by: ['system'], returnsPlace: true, money: 'none' },
+  /** 退号 by the patient until the cut-off (cancel.ts); a paid booking is refunded. */
+  cancel: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['patient'], returnsPlace: true, money: 'refund' },
+  /** 停诊 (suspend.ts): every appointment of the session that has not started is cancelled and refunded. */
+  suspend: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['doctor', 'admin'], returnsPlace: true, money: 'refund' },
+  /** Arrival (签到), and a passed patient's return. */
+  checkIn: { from: ['booked', 'passed'], to: 'checked_in', by: ['patient', 'doctor', 'admin'], returnsPlace: false, money: 'none' },
+  call: { from: ['checked_in'], to: 'called', by: ['doctor'], returnsPlace: false, money: 'none' },
+  /** 过号: called and not there. */
+  pass: { from: ['called'], to: 'passed', by: ['doctor'], returnsPlace: false, money: 'none' },
+  startVisit: { from: ['called'], to: 'in_visit', by: ['doctor'], returnsPlace: false, money: 'none' },
+  complete: { from: ['in_visit'], to: 'completed', by: ['doctor'], returnsPlace: false, money: 'none' },
+  /** Only by the sweep after the session: the session is over, so no place is returned. */
+  noShow: { from: ['booked', 'passed'], to: 'no_show', by: ['system'], returnsPlace: false, money: 'none' },
+} as const satisfies Record<string, Transition>;
+
+export type TransitionName = keyof typeof TRANSITIONS;
+
+/** The stored statuses `name` moves from (a path exists only for stored ones). */
+export function fromStatuses(name: TransitionName): AppointmentStatus[] {
+  return (appointmentStatuses as readonly string[]).filter((status) => canMove(name, status)) as AppointmentStatus[];
+}
+
+/** Whether `status` is one `name` may move from. */
+export function canMove(name: TransitionName, status: string): boolean {
+  return (TRANSITIONS[name].from as readonly string[]).includes(status);
+}
+
+/** The appointment was no longer in a status the transition starts from: roll the transaction back. */
+export class TransitionLost extends Error {
+  constructor() {
+    super('appointment status changed concurrently');
+  }
+}
+
+/**
+ * Moves every one of `appointmentIds` by `name`: one UPDATE, conditional on each still being in
+ * one of the transition's `from` statuses (and on `where`'s extra condition). Throws
+ * TransitionLost, for the caller's transaction to roll back, unless all of them moved.
+ */
+export async function moveAppointments(
+  trx: Trx,
+  name: TransitionName,
+  appointmentIds: readonly number[],
+  set: Updateable<Appointment>,
+  now: Date,
+  where: { holdExpiredBy?: Date; holdValidAt?: Date } = {},
+): Promise<void> {
+  if (appointmentIds.length === 0) return;
+  let update = trx
+    .updateTable('appointment')
+    .set({ ...set, status: TRANSITIONS[name].to as AppointmentStatus, updated_at: now })
+    .where('id', 'in', [...appointmentIds])
+    .where('status', 'in', fromStatuses(name));
+  if (where.holdExpiredBy) update = update.where('hold_expires_at', '<=', where.holdExpiredBy);
+  if (where.holdValidAt) update = update.where('hold_expires_at', '>', where.holdValidAt);
+  const moved = await update.executeTakeFirst();
+  if (Number(moved.numUpdatedRows) !== appointmentIds.length) throw new TransitionLost();
+}
+
+/**
+ * Returns the places of `appointments` (each with its slot) to their slots: `remaining + n` per
+ * slot, in slot id order (the lock order). The only path that gives places back. `remaining + n
+ * <= capacity` keeps the CHECK constraint from firing when an appointment turns out to have
+ * left its active status already (a lost race): the slot's UPDATE then matches nothing and the
+ * caller's transaction rolls back (TransitionLost).
+ */
+export async function releasePlaces(trx: Trx, appointments: ReadonlyArray<{ slotId: number }>, now: Date): Promise<void> {
+  const perSlot = new Map<number, number>();
+  for (const { slotId } of appointments) perSlot.set(slotId, (perSlot.get(slotId) ?? 0) + 1);
+  for (const [slotId, count] of [...perSlot].sort(([a], [b]) => a - b)) {
+    const slot = await trx
+      .updateTable('slot')
+      .set((eb) => ({ remaining: eb('remaining', '+', count), updated_at: now }))
+      .where('id', '=', slotId)
+      .where((eb) => eb(eb('remaining', '+', count), '<=', eb.ref('capacity')))
+      .executeTakeFirst();
+    if (Number(slot.numUpdatedRows) !== 1) throw new TransitionLost();
+  }
+}
