@@ -71,6 +71,7 @@ export const errorCatalog = {
   PAYMENT_FAILED: [503, '支付失败，请稍后重试'],
   DOCTOR_UNAVAILABLE: [409, '该医生暂停出诊，请选择其他医生'],
   SESSION_STARTED: [409, '该出诊已开始或已结束，不能停诊'],
+  SESSION_RELEASED: [409, '该排班已放号，挂号费不能再修改'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],
