@@ -13,6 +13,7 @@ import { DoctorLoginRequired } from '../../components/doctor-login-required';
 import { SessionCard } from '../../components/session-card';
 import { TemplateForm, WEEKDAY_NAMES } from '../../components/template-form';
 import {
+  addMySlot,
   deleteMyTemplate,
   fetchMySessions,
   fetchMyTemplates,
@@ -37,7 +38,18 @@ function weekLabel(monday: string): string {
   return `${md(monday)}–${md(end)}`;
 }
 
-type Editing = { kind: 'capacity'; slotId: number; value: string } | { kind: 'fee'; sessionId: number; value: string } | null;
+type Editing =
+  | { kind: 'capacity'; slotId: number; value: string }
+  | { kind: 'fee'; sessionId: number; value: string }
+  | { kind: 'slot'; sessionId: number; startTime: string; endTime: string; value: string }
+  | null;
+
+/** "HH:mm" plus minutes, within the day. */
+function plusMinutes(time: string, minutes: number): string {
+  const [h, m] = time.split(':').map(Number);
+  const total = Math.min((h ?? 0) * 60 + (m ?? 0) + minutes, 23 * 60 + 59);
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
 
 /**
  * 我的排班: a week of the doctor's sessions with booked / capacity per slot. Capacity can change
@@ -62,7 +74,11 @@ export default function Schedule() {
     let updated: ScheduleSession;
     setSaving(true);
     try {
-      if (editing.kind === 'capacity') {
+      if (editing.kind === 'slot') {
+        if (!/^\d{2}:\d{2}$/.test(editing.startTime) || !/^\d{2}:\d{2}$/.test(editing.endTime)) return void Taro.showToast({ title: '请输入时间，如 11:30', icon: 'none' });
+        if (!/^\d{1,3}$/.test(text) || Number(text) < 1) return void Taro.showToast({ title: '请输入加号数（整数）', icon: 'none' });
+        updated = await addMySlot(editing.sessionId, { startTime: editing.startTime, endTime: editing.endTime, capacity: Number(text) });
+      } else if (editing.kind === 'capacity') {
         if (!/^\d{1,3}$/.test(text)) return void Taro.showToast({ title: '请输入号源数（整数）', icon: 'none' });
         updated = await setSlotCapacity(editing.slotId, Number(text));
       } else {
@@ -71,9 +87,9 @@ export default function Schedule() {
       }
       week.setState((state) => (state.status === 'ready' ? { status: 'ready', data: state.data.map((s) => (s.id === updated.id ? updated : s)) } : state));
       setEditing(null);
-      void Taro.showToast({ title: '已保存', icon: 'success' });
+      void Taro.showToast({ title: editing.kind === 'slot' ? '已加号' : '已保存', icon: 'success' });
     } catch {
-      // The toast said why (below the booked count, above the slot's range…); the editor stays open.
+      // The toast said why (below the booked count, above the slot's range, a slot already there…); the editor stays open.
     } finally {
       setSaving(false);
     }
@@ -134,17 +150,54 @@ export default function Schedule() {
     );
   };
 
+  /** 加号 editor: a new slot (by default right after the session's last one) and its number of places. */
+  const slotAdder = (e: Extract<Editing, { kind: 'slot' }>) => (
+    <View className="editor slot-adder">
+      <View className="editor-label">加号时段</View>
+      <Input className="editor-input" name="slot-start" value={e.startTime} onChange={(startTime) => setEditing({ ...e, startTime })} />
+      <View>–</View>
+      <Input className="editor-input" name="slot-end" value={e.endTime} onChange={(endTime) => setEditing({ ...e, endTime })} />
+      <Input className="editor-input" name="slot-capacity" type="digit" value={e.value} onChange={(value) => setEditing({ ...e, value })} />
+      <View>个</View>
+      <Button size="small" type="primary" disabled={saving} onClick={() => void save()}>
+        保存
+      </Button>
+      <Button size="small" disabled={saving} onClick={() => setEditing(null)}>
+        取消
+      </Button>
+    </View>
+  );
+
+  const openSlotAdder = (s: ScheduleSession) => {
+    const last = s.slots.reduce((end, slot) => (hhmm(slot.endTime) > end ? hhmm(slot.endTime) : end), hhmm(s.endTime));
+    setEditing({ kind: 'slot', sessionId: s.id, startTime: last, endTime: plusMinutes(last, 30), value: '1' });
+  };
+
   const sessionActions = (s: ScheduleSession) => {
     if (editing?.kind === 'fee' && editing.sessionId === s.id) return editor('挂号费（元）');
+    if (editing?.kind === 'slot' && editing.sessionId === s.id) return slotAdder(editing);
     const released = !inShanghai(s.releaseAt).isAfter(inShanghai());
-    if (s.status !== 'open') return null;
-    if (released) return <View className="muted">已放号（{inShanghai(s.releaseAt).format('M月D日 HH:mm')}），挂号费不可再改</View>;
+    if (s.status !== 'open' || s.date < today) return null;
+    const addSlotLink = (
+      <View className="link" onClick={() => openSlotAdder(s)}>
+        加号
+      </View>
+    );
+    if (released) {
+      return (
+        <View className="row">
+          <View className="muted">已放号（{inShanghai(s.releaseAt).format('M月D日 HH:mm')}），挂号费不可再改</View>
+          {addSlotLink}
+        </View>
+      );
+    }
     return (
       <View className="row">
         <View className="muted">{inShanghai(s.releaseAt).format('M月D日 HH:mm')} 放号</View>
         <View className="link" onClick={() => setEditing({ kind: 'fee', sessionId: s.id, value: (s.feeFen / 100).toFixed(2) })}>
           修改挂号费
         </View>
+        {addSlotLink}
       </View>
     );
   };
@@ -185,7 +238,7 @@ export default function Schedule() {
                     {sessionActions(s)}
                   </SessionCard>
                 ))}
-                <View className="muted doctor-hint">如需加号（新增时段）或停诊，请联系医务科管理员。</View>
+                <View className="muted doctor-hint">加号即新增一个时段，号源立即可约。如需停诊，请联系医务科管理员。</View>
               </>
             )}
           </AsyncView>
