@@ -3,7 +3,8 @@
  * Chromium at 375 px, against the real API on a fresh database with the demo hospital: a
  * patient's login refused, the demo doctor signs in, sees today's and the week's sessions with
  * the places patients booked through the API, changes a slot's capacity (and is refused below
- * what is booked), adds a slot (加号), changes the fee of a session not yet released, lists, adds and deletes
+ * what is booked), adds a slot (加号), changes the fee of a session not yet released, asks for
+ * 停诊 of it (pending, approved through the API, shown 停诊), lists, adds and deletes
  * weekly templates, reads their profile, changes the password and signs out. Screenshots: test-artifacts/e2e/doctor-*.png.
  */
 import { execFile } from 'node:child_process';
@@ -189,6 +190,37 @@ describe('doctor workstation H5 at 375 px', () => {
     const fee = await app.database.db.selectFrom('clinic_session').select('fee_fen').where('id', '=', nextWeek.sessionId).executeTakeFirstOrThrow();
     expect(fee.fee_fen).toBe(2550);
     await snap('schedule-next-week-fee');
+  });
+
+  it('asks for 停诊 of next week’s session with a reason, sees it pending, then approved (through the API) and the session 停诊', async () => {
+    await card(nextWeek.date).getByText('申请停诊').click();
+    await button('提交').click();
+    await seen('请填写停诊原因').waitFor();
+    await page.locator('.suspend-form:visible input').fill('外出参加学术会议');
+    await snap('suspend-request-form');
+    await button('提交').click();
+    await page.getByText('提交', { exact: true }).filter({ visible: true }).last().click(); // the confirmation
+    await expect.poll(() => textOf(card(nextWeek.date)), WAIT).toContain('停诊申请审核中：外出参加学术会议');
+    expect(await card(nextWeek.date).getByText('申请停诊').count()).toBe(0); // one pending request per session
+    await snap('suspend-request-pending');
+    const request = await app.database.db.selectFrom('suspension_request').select(['id', 'status']).where('session_id', '=', nextWeek.sessionId).executeTakeFirstOrThrow();
+    expect(request.status).toBe('pending');
+
+    const adminLogin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.admin.phone, password: DEMO_ACCOUNTS.admin.password } });
+    const approved = await app.request('POST', `/api/v1/admin/suspension-requests/${request.id}/approve`, { token: adminLogin.body.tokens.accessToken });
+    expect(approved.status).toBe(200);
+
+    await page.goto(url('schedule/index'));
+    await button('下一周').click();
+    await expect.poll(() => textOf(card(nextWeek.date)), WAIT).toContain('已停诊');
+    const text = await textOf(card(nextWeek.date));
+    expect(text).toContain('停诊原因：外出参加学术会议');
+    expect(text).toContain(`停诊申请已批准（${DEMO_ACCOUNTS.admin.displayName}`);
+    await snap('suspend-request-approved');
+    await page.locator('.nut-tabs-titles-item:visible', { hasText: '停诊申请' }).click();
+    await expect.poll(() => textOf(page.locator('.request-row:visible').first()), WAIT).toContain('已批准');
+    expect(await textOf(page.locator('.request-row:visible').first())).toContain('申请原因：外出参加学术会议');
+    await snap('suspend-requests-list');
   });
 
   it("lists the doctor's weekly templates", async () => {

@@ -51,3 +51,15 @@ export async function saveMyTemplate(input: TemplateInput, id?: number): Promise
 export async function deleteMyTemplate(id: number): Promise<ScheduleTemplate[]> {
   return (await call<{ items: ScheduleTemplate[] }>('DELETE', `/doctor/templates/${id}`)).items;
 }
+
+export type SuspensionRequest = components['schemas']['SuspensionRequest'];
+
+/** 停诊申请: waits for an admin; approval suspends the session and notifies its patients. */
+export function requestSuspension(sessionId: number, reason: string): Promise<SuspensionRequest> {
+  return call<SuspensionRequest>('POST', `/doctor/sessions/${sessionId}/suspension-requests`, { body: { reason } });
+}
+
+/** The doctor's 停诊 requests, newest first, with their state and the admin's decision. */
+export async function fetchMyRequests(): Promise<SuspensionRequest[]> {
+  return (await call<{ items: SuspensionRequest[] }>('GET', '/doctor/suspension-requests')).items;
+}
