@@ -116,6 +116,8 @@ describe('doctor workstation H5 at 375 px', () => {
     await button(/^登录$/).click();
     await page.getByPlaceholder('请输入手机号').fill(DEMO_ACCOUNTS.patient.phone);
     await page.getByPlaceholder('请输入密码').fill(DEMO_ACCOUNTS.patient.password);
+    // The page navigated from stays visible until the transition ends: wait for one 登录 button.
+    await expect.poll(() => button(/^登录$/).count(), WAIT).toBe(1);
     await button(/^登录$/).click();
     await seen('患者请使用患者端微信小程序或 /patient/ 登录').waitFor();
     await snap('patient-refused');
