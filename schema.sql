@@ -398,3 +398,25 @@ CREATE TABLE IF NOT EXISTS audit_log (
   KEY ix_audit_action (action, created_at),
   KEY ix_audit_target (target_type, target_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- 停诊申请: a doctor asks for one of their sessions to be suspended; an admin approves (the
+-- suspension runs in the approval's transaction) or rejects with a reason. `pending_session_id`
+-- holds the session id while the request is pending and NULL after: the unique key allows one
+-- pending request per session and any number of decided ones.
+CREATE TABLE IF NOT EXISTS suspension_request (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  session_id BIGINT UNSIGNED NOT NULL,
+  doctor_id BIGINT UNSIGNED NOT NULL,
+  reason VARCHAR(200) NOT NULL,
+  status ENUM('pending', 'approved', 'rejected') NOT NULL DEFAULT 'pending',
+  pending_session_id BIGINT UNSIGNED NULL,
+  decided_by BIGINT UNSIGNED NULL,
+  decided_at DATETIME(3) NULL,
+  reject_reason VARCHAR(200) NULL,
+  created_at DATETIME(3) NOT NULL,
+  updated_at DATETIME(3) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_suspension_request_pending (pending_session_id),
+  KEY ix_suspension_request_doctor (doctor_id, created_at),
+  KEY ix_suspension_request_status (status, created_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

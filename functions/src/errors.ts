@@ -56,6 +56,7 @@ export const errorCatalog = {
   SLOT_NOT_FOUND: [404, '号源不存在'],
   APPOINTMENT_NOT_FOUND: [404, '预约不存在'],
   SESSION_NOT_FOUND: [404, '排班不存在'],
+  SUSPENSION_REQUEST_NOT_FOUND: [404, '停诊申请不存在'],
   SLOT_FULL: [409, '该时段号源已约满'],
   SLOT_NOT_RELEASED: [409, '该时段尚未放号，请在放号时间后预约'],
   SESSION_SUSPENDED: [409, '该医生本次出诊已停诊'],
@@ -72,6 +73,9 @@ export const errorCatalog = {
   PAYMENT_FAILED: [503, '支付失败，请稍后重试'],
   DOCTOR_UNAVAILABLE: [409, '该医生暂停出诊，请选择其他医生'],
   SESSION_STARTED: [409, '该出诊已开始或已结束，不能停诊'],
+  SESSION_RELEASED: [409, '该排班已放号，挂号费不能再修改'],
+  SUSPENSION_REQUEST_PENDING: [409, '该排班已有待审核的停诊申请'],
+  SUSPENSION_REQUEST_DECIDED: [409, '该停诊申请已处理'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -3,6 +3,7 @@ import { adminUserRoutes } from './admin/users.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { bookingRoutes } from './booking/booking.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { doctorRoutes } from './doctor/doctor.routes.js';
 import type { AppDeps } from './http/deps.js';
 import type { RouteSpec } from './http/route.js';
 import { notificationRoutes } from './notification/notification.routes.js';
@@ -14,7 +15,7 @@ import { devRoutes, systemRoutes } from './system/system.routes.js';
 export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
-  routes.push(...catalogRoutes, ...scheduleRoutes, ...patientRoutes);
+  routes.push(...catalogRoutes, ...scheduleRoutes, ...doctorRoutes, ...patientRoutes);
   routes.push(...bookingRoutes, ...bookingRuleRoutes);
   routes.push(...notificationRoutes);
   if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);

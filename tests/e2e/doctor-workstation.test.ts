@@ -3,7 +3,8 @@
  * Chromium at 375 px, against the real API on a fresh database with the demo hospital: a
  * patient's login refused, the demo doctor signs in, sees today's and the week's sessions with
  * the places patients booked through the API, changes a slot's capacity (and is refused below
- * what is booked), changes the fee of a session not yet released, lists, adds and deletes
+ * what is booked), adds a slot (加号), changes the fee of a session not yet released, asks for
+ * 停诊 of it (pending, approved through the API, shown 停诊), lists, adds and deletes
  * weekly templates, reads their profile, changes the password and signs out. Screenshots: test-artifacts/e2e/doctor-*.png.
  */
 import { execFile } from 'node:child_process';
@@ -25,7 +26,7 @@ const TITLES = { chief: '主任医师', associate_chief: '副主任医师', atte
 let app: TestApp;
 let browser: Browser;
 let page: Page;
-let doctor: Hospital & { name: string; department: string; title: string };
+let doctor: Hospital & { name: string; department: string; title: string; specialty: string };
 let today: Session;
 let nextWeek: Session;
 const logoutCalls: string[] = [];
@@ -49,10 +50,10 @@ beforeAll(async () => {
     .selectFrom('doctor')
     .innerJoin('user_account as u', 'u.id', 'doctor.user_id')
     .innerJoin('department as d', 'd.id', 'doctor.department_id')
-    .select(['doctor.id', 'doctor.department_id', 'doctor.user_id', 'doctor.name', 'doctor.title', 'd.name as department'])
+    .select(['doctor.id', 'doctor.department_id', 'doctor.user_id', 'doctor.name', 'doctor.title', 'doctor.specialty', 'd.name as department'])
     .where('u.phone', '=', DEMO_ACCOUNTS.doctor.phone)
     .executeTakeFirstOrThrow();
-  doctor = { doctorId: row.id, departmentId: row.department_id, doctorUserId: row.user_id, name: row.name, department: row.department, title: TITLES[row.title] };
+  doctor = { doctorId: row.id, departmentId: row.department_id, doctorUserId: row.user_id, name: row.name, department: row.department, title: TITLES[row.title], specialty: row.specialty };
   // Evening sessions: the demo templates sit mornings and afternoons only, so nothing collides.
   today = await createSession(app.database.db, doctor, {
     date,
@@ -115,6 +116,8 @@ describe('doctor workstation H5 at 375 px', () => {
     await button(/^登录$/).click();
     await page.getByPlaceholder('请输入手机号').fill(DEMO_ACCOUNTS.patient.phone);
     await page.getByPlaceholder('请输入密码').fill(DEMO_ACCOUNTS.patient.password);
+    // The page navigated from stays visible until the transition ends: wait for one 登录 button.
+    await expect.poll(() => button(/^登录$/).count(), WAIT).toBe(1);
     await button(/^登录$/).click();
     await seen('患者请使用患者端微信小程序或 /patient/ 登录').waitFor();
     await snap('patient-refused');
@@ -161,6 +164,21 @@ describe('doctor workstation H5 at 375 px', () => {
     await expect.poll(() => page.locator('.editor:visible').count(), WAIT).toBe(0);
   });
 
+  it('adds a slot (加号) to today’s session, bookable at once', async () => {
+    await card(today.date).getByText('加号', { exact: true }).click();
+    const inputs = page.locator('.slot-adder:visible input');
+    // The new slot follows the session's last one by default.
+    expect(await inputs.nth(0).inputValue()).toBe('19:00');
+    expect(await inputs.nth(1).inputValue()).toBe('19:30');
+    await inputs.nth(2).fill('2');
+    await snap('schedule-add-slot');
+    await button('保存').click();
+    await expect.poll(() => card(today.date).locator('.slot-count').allInnerTexts(), WAIT).toEqual(['2 / 3', '1 / 4', '0 / 2']);
+    const added = await app.database.db.selectFrom('slot').select(['start_time', 'end_time', 'capacity', 'remaining']).where('session_id', '=', today.sessionId).orderBy('start_time', 'desc').executeTakeFirstOrThrow();
+    expect(added).toEqual({ start_time: '19:00:00', end_time: '19:30:00', capacity: 2, remaining: 2 });
+    await snap('schedule-slot-added');
+  });
+
   it('changes the fee of next week’s session before its places are released', async () => {
     // Released sessions (today's) offer no fee change.
     expect(await textOf(card(today.date))).toContain('挂号费不可再改');
@@ -174,6 +192,37 @@ describe('doctor workstation H5 at 375 px', () => {
     const fee = await app.database.db.selectFrom('clinic_session').select('fee_fen').where('id', '=', nextWeek.sessionId).executeTakeFirstOrThrow();
     expect(fee.fee_fen).toBe(2550);
     await snap('schedule-next-week-fee');
+  });
+
+  it('asks for 停诊 of next week’s session with a reason, sees it pending, then approved (through the API) and the session 停诊', async () => {
+    await card(nextWeek.date).getByText('申请停诊').click();
+    await button('提交').click();
+    await seen('请填写停诊原因').waitFor();
+    await page.locator('.suspend-form:visible input').fill('外出参加学术会议');
+    await snap('suspend-request-form');
+    await button('提交').click();
+    await page.getByText('提交', { exact: true }).filter({ visible: true }).last().click(); // the confirmation
+    await expect.poll(() => textOf(card(nextWeek.date)), WAIT).toContain('停诊申请审核中：外出参加学术会议');
+    expect(await card(nextWeek.date).getByText('申请停诊').count()).toBe(0); // one pending request per session
+    await snap('suspend-request-pending');
+    const request = await app.database.db.selectFrom('suspension_request').select(['id', 'status']).where('session_id', '=', nextWeek.sessionId).executeTakeFirstOrThrow();
+    expect(request.status).toBe('pending');
+
+    const adminLogin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.admin.phone, password: DEMO_ACCOUNTS.admin.password } });
+    const approved = await app.request('POST', `/api/v1/admin/suspension-requests/${request.id}/approve`, { token: adminLogin.body.tokens.accessToken });
+    expect(approved.status).toBe(200);
+
+    await page.goto(url('schedule/index'));
+    await button('下一周').click();
+    await expect.poll(() => textOf(card(nextWeek.date)), WAIT).toContain('已停诊');
+    const text = await textOf(card(nextWeek.date));
+    expect(text).toContain('停诊原因：外出参加学术会议');
+    expect(text).toContain(`停诊申请已批准（${DEMO_ACCOUNTS.admin.displayName}`);
+    await snap('suspend-request-approved');
+    await page.locator('.nut-tabs-titles-item:visible', { hasText: '停诊申请' }).click();
+    await expect.poll(() => textOf(page.locator('.request-row:visible').first()), WAIT).toContain('已批准');
+    expect(await textOf(page.locator('.request-row:visible').first())).toContain('申请原因：外出参加学术会议');
+    await snap('suspend-requests-list');
   });
 
   it("lists the doctor's weekly templates", async () => {
@@ -217,6 +266,8 @@ describe('doctor workstation H5 at 375 px', () => {
     await expect.poll(() => textOf(page.locator('.me-name:visible')), WAIT).toBe(doctor.name);
     await expect.poll(() => textOf(page.locator('.nut-cell:visible', { hasText: '科室' })), WAIT).toContain(doctor.department);
     expect(await textOf(page.locator('.nut-cell:visible', { hasText: '职称' }))).toContain(doctor.title);
+    // From GET /doctor/profile: the app no longer scans the doctor's sessions to find who they are.
+    expect(await textOf(page.locator('.nut-cell:visible', { hasText: '擅长' }))).toContain(doctor.specialty);
     await snap('me');
     // A password change: refused while the repeat differs, then done; the new password signs in.
     await page.locator('.nut-cell:visible', { hasText: '修改密码' }).click();

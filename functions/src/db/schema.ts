@@ -248,6 +248,20 @@ export interface SmsCode {
   purpose: "register" | "reset_password";
 }
 
+export interface SuspensionRequest {
+  created_at: Date;
+  decided_at: Generated<Date | null>;
+  decided_by: Generated<number | null>;
+  doctor_id: number;
+  id: Generated<number>;
+  pending_session_id: Generated<number | null>;
+  reason: string;
+  reject_reason: Generated<string | null>;
+  session_id: number;
+  status: Generated<"approved" | "pending" | "rejected">;
+  updated_at: Date;
+}
+
 export interface UserAccount {
   banned_until: Generated<Date | null>;
   created_at: Date;
@@ -300,6 +314,7 @@ export interface DB {
   schema_migration: SchemaMigration;
   slot: Slot;
   sms_code: SmsCode;
+  suspension_request: SuspensionRequest;
   user_account: UserAccount;
   waitlist_entry: WaitlistEntry;
   wechat_consent: WechatConsent;

@@ -3,6 +3,7 @@
  * (`/doctor/…`, the doctor id comes from the login, never from the request).
  */
 import * as z from 'zod';
+import { assertFeeEditable, ownSession } from '../doctor/profile.js';
 import { AppError } from '../errors.js';
 import type { AppDeps } from '../http/deps.js';
 import { defineRoute, type Principal } from '../http/route.js';
@@ -11,7 +12,7 @@ import { generateSessions } from './generator.js';
 import { addSlot, createSession, doctorIdOfUser, findDoctor, listSessions, setSlotCapacity, updateSessionFee } from './sessions.js';
 import { deleteTemplate, listTemplates, saveTemplate } from './templates.js';
 
-const sessionSchema = z
+export const sessionSchema = z
   .object({
     id: z.number().int(),
     doctorId: z.number().int(),
@@ -221,14 +222,14 @@ export const scheduleRoutes = [
     method: 'PUT',
     path: '/api/v1/doctor/sessions/{id}',
     tag: 'doctor',
-    summary: '修改我的排班挂号费',
+    summary: '修改我的排班挂号费（放号前）',
     auth: ['doctor'],
     params: idParams,
     body: z.strictObject({ feeFen: feeFenSchema }),
     response: sessionSchema,
-    errors: ['SESSION_NOT_FOUND'],
+    errors: ['SESSION_NOT_FOUND', 'SESSION_RELEASED'],
     handler: async ({ deps, principal, params, body, meta }) => {
-      await ownSessionOf(deps, principal, { sessionId: params.id });
+      assertFeeEditable(await ownSession(deps.db, await doctorIdOfUser(deps.db, principal.userId), params.id), deps.clock.now());
       return updateSessionFee(deps, principal, params.id, body.feeFen, meta);
     },
   }),

@@ -4,8 +4,6 @@
  */
 import { call } from '../../services/request';
 import type { components } from '../../services/api-types.gen';
-import type { DoctorCard } from '../../services/types';
-import { addDays, shanghaiToday } from '../../utils/time';
 
 export type ScheduleSession = components['schemas']['ClinicSession'];
 export type ScheduleSlot = ScheduleSession['slots'][number];
@@ -30,15 +28,16 @@ export async function fetchMyTemplates(): Promise<ScheduleTemplate[]> {
   return (await call<{ items: ScheduleTemplate[] }>('GET', '/doctor/templates')).items;
 }
 
-/**
- * The doctor's public card (department, title). There is no `/doctor/profile` route yet, so the
- * doctor id is read from the doctor's own sessions around today; null when there are none.
- */
-export async function fetchMyCard(): Promise<DoctorCard | null> {
-  const today = shanghaiToday();
-  const sessions = await fetchMySessions(addDays(today, -60), addDays(today, 60));
-  const doctorId = sessions[0]?.doctorId;
-  return doctorId === undefined ? null : call<DoctorCard>('GET', `/doctors/${doctorId}`);
+export type DoctorProfile = components['schemas']['DoctorProfile'];
+
+/** The signed-in doctor's own record: name, department (and where it sees patients), title, specialty. */
+export function fetchMyProfile(): Promise<DoctorProfile> {
+  return call<DoctorProfile>('GET', '/doctor/profile');
+}
+
+/** 加号: a new slot on the doctor's own session, bookable at once; answers the updated session. */
+export function addMySlot(sessionId: number, input: { startTime: string; endTime: string; capacity: number }): Promise<ScheduleSession> {
+  return call<ScheduleSession>('POST', `/doctor/sessions/${sessionId}/slots`, { body: input });
 }
 
 export type TemplateInput = Omit<ScheduleTemplate, 'id' | 'doctorId' | 'period'>;
@@ -51,4 +50,16 @@ export async function saveMyTemplate(input: TemplateInput, id?: number): Promise
 
 export async function deleteMyTemplate(id: number): Promise<ScheduleTemplate[]> {
   return (await call<{ items: ScheduleTemplate[] }>('DELETE', `/doctor/templates/${id}`)).items;
+}
+
+export type SuspensionRequest = components['schemas']['SuspensionRequest'];
+
+/** 停诊申请: waits for an admin; approval suspends the session and notifies its patients. */
+export function requestSuspension(sessionId: number, reason: string): Promise<SuspensionRequest> {
+  return call<SuspensionRequest>('POST', `/doctor/sessions/${sessionId}/suspension-requests`, { body: { reason } });
+}
+
+/** The doctor's 停诊 requests, newest first, with their state and the admin's decision. */
+export async function fetchMyRequests(): Promise<SuspensionRequest[]> {
+  return (await call<{ items: SuspensionRequest[] }>('GET', '/doctor/suspension-requests')).items;
 }

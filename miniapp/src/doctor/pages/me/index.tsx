@@ -8,12 +8,12 @@ import { useSession } from '../../../hooks/use-session';
 import { logout } from '../../../services/auth';
 import { maskPhone } from '../../../utils/format';
 import { DoctorLoginRequired } from '../../components/doctor-login-required';
-import { fetchMyCard } from '../../services/schedule';
+import { fetchMyProfile } from '../../services/schedule';
 
 /** 我的: who is signed in (name, department, title), password change and logout. */
 export default function DoctorMe() {
   const session = useSession();
-  const card = useAsync(() => (session ? fetchMyCard() : Promise.resolve(null)), [session?.account.id]);
+  const card = useAsync(() => (session ? fetchMyProfile() : Promise.resolve(null)), [session?.account.id]);
 
   const signOut = async () => {
     const { confirm } = await Taro.showModal({ title: '退出登录', content: '确定退出当前账号吗？', confirmText: '退出', cancelText: '取消' });
@@ -41,6 +41,7 @@ export default function DoctorMe() {
           <CellGroup>
             <Cell title="科室" extra={doctor?.department.name ?? '—'} />
             <Cell title="职称" extra={doctor?.titleLabel ?? '—'} />
+            {doctor?.specialty && <Cell title="擅长" extra={doctor.specialty} />}
             {doctor?.department.location && <Cell title="出诊地点" extra={doctor.department.location} />}
           </CellGroup>
         )}

@@ -8,20 +8,24 @@ import { PageShell } from '../../../components/page-shell';
 import { useAsync } from '../../../hooks/use-async';
 import { useSession } from '../../../hooks/use-session';
 import { formatFen, PERIOD_LABELS } from '../../../utils/format';
-import { addDays, hhmm, inShanghai, shanghaiToday } from '../../../utils/time';
+import { addDays, formatClinicDate, hhmm, inShanghai, shanghaiToday } from '../../../utils/time';
 import { DoctorLoginRequired } from '../../components/doctor-login-required';
 import { SessionCard } from '../../components/session-card';
 import { TemplateForm, WEEKDAY_NAMES } from '../../components/template-form';
 import {
+  addMySlot,
   deleteMyTemplate,
+  fetchMyRequests,
   fetchMySessions,
   fetchMyTemplates,
+  requestSuspension,
   saveMyTemplate,
   setSessionFee,
   setSlotCapacity,
   type ScheduleSession,
   type ScheduleSlot,
   type ScheduleTemplate,
+  type SuspensionRequest,
   type TemplateInput,
 } from '../../services/schedule';
 
@@ -37,7 +41,28 @@ function weekLabel(monday: string): string {
   return `${md(monday)}–${md(end)}`;
 }
 
-type Editing = { kind: 'capacity'; slotId: number; value: string } | { kind: 'fee'; sessionId: number; value: string } | null;
+type Editing =
+  | { kind: 'capacity'; slotId: number; value: string }
+  | { kind: 'fee'; sessionId: number; value: string }
+  | { kind: 'slot'; sessionId: number; startTime: string; endTime: string; value: string }
+  | { kind: 'suspend'; sessionId: number; value: string }
+  | null;
+
+const REQUEST_STATES = { pending: '审核中', approved: '已批准', rejected: '已驳回' } as const;
+
+/** "停诊申请已驳回（张管理员 12月1日 10:00）：无人可替" — the state of a request, who decided it, when, and why not. */
+function requestLine(r: SuspensionRequest): string {
+  const decided = r.decidedAt ? `（${r.decidedBy ?? '管理员'} ${inShanghai(r.decidedAt).format('M月D日 HH:mm')}）` : '';
+  const why = r.status === 'rejected' && r.rejectReason ? `：${r.rejectReason}` : r.status === 'pending' ? `：${r.reason}` : '';
+  return `停诊申请${REQUEST_STATES[r.status]}${decided}${why}`;
+}
+
+/** "HH:mm" plus minutes, within the day. */
+function plusMinutes(time: string, minutes: number): string {
+  const [h, m] = time.split(':').map(Number);
+  const total = Math.min((h ?? 0) * 60 + (m ?? 0) + minutes, 23 * 60 + 59);
+  return `${String(Math.floor(total / 60)).padStart(2, '0')}:${String(total % 60).padStart(2, '0')}`;
+}
 
 /**
  * 我的排班: a week of the doctor's sessions with booked / capacity per slot. Capacity can change
@@ -46,13 +71,17 @@ type Editing = { kind: 'capacity'; slotId: number; value: string } | { kind: 'fe
  */
 export default function Schedule() {
   const session = useSession();
-  const [tab, setTab] = useState<'weeks' | 'templates'>('weeks');
+  const [tab, setTab] = useState<'weeks' | 'templates' | 'requests'>('weeks');
   const [monday, setMonday] = useState(() => mondayOf(shanghaiToday()));
   const [editing, setEditing] = useState<Editing>(null);
   const [saving, setSaving] = useState(false);
   const [templateForm, setTemplateForm] = useState<ScheduleTemplate | 'new' | null>(null);
   const today = shanghaiToday();
   const week = useAsync(() => (session ? fetchMySessions(monday, addDays(monday, 6)) : Promise.resolve([])), [session?.account.id, monday], { reloadOnShow: true });
+  // Every request of the doctor: the latest one of a session is shown on its card, all of them on the 停诊申请 tab.
+  const requests = useAsync(() => (session ? fetchMyRequests() : Promise.resolve([])), [session?.account.id, tab], { reloadOnShow: true });
+  const latestRequest = (sessionId: number): SuspensionRequest | undefined =>
+    requests.state.status === 'ready' ? requests.state.data.find((r) => r.sessionId === sessionId) : undefined;
   const templates = useAsync(() => (session && tab === 'templates' ? fetchMyTemplates() : Promise.resolve([])), [session?.account.id, tab]);
 
   /** Saves the open editor; on success the server's updated session replaces the old one in place. */
@@ -62,7 +91,21 @@ export default function Schedule() {
     let updated: ScheduleSession;
     setSaving(true);
     try {
-      if (editing.kind === 'capacity') {
+      if (editing.kind === 'suspend') {
+        if (text.length === 0) return void Taro.showToast({ title: '请填写停诊原因', icon: 'none' });
+        const { confirm } = await Taro.showModal({ title: '申请停诊', content: '提交后由医务科审核；批准后该场预约将全部取消并退款，患者会收到通知。', confirmText: '提交', cancelText: '再想想' });
+        if (!confirm) return;
+        const made = await requestSuspension(editing.sessionId, text);
+        requests.setState((state) => (state.status === 'ready' ? { status: 'ready', data: [made, ...state.data] } : state));
+        setEditing(null);
+        void Taro.showToast({ title: '已提交，等待审核', icon: 'none' });
+        return;
+      }
+      if (editing.kind === 'slot') {
+        if (!/^\d{2}:\d{2}$/.test(editing.startTime) || !/^\d{2}:\d{2}$/.test(editing.endTime)) return void Taro.showToast({ title: '请输入时间，如 11:30', icon: 'none' });
+        if (!/^\d{1,3}$/.test(text) || Number(text) < 1) return void Taro.showToast({ title: '请输入加号数（整数）', icon: 'none' });
+        updated = await addMySlot(editing.sessionId, { startTime: editing.startTime, endTime: editing.endTime, capacity: Number(text) });
+      } else if (editing.kind === 'capacity') {
         if (!/^\d{1,3}$/.test(text)) return void Taro.showToast({ title: '请输入号源数（整数）', icon: 'none' });
         updated = await setSlotCapacity(editing.slotId, Number(text));
       } else {
@@ -71,9 +114,9 @@ export default function Schedule() {
       }
       week.setState((state) => (state.status === 'ready' ? { status: 'ready', data: state.data.map((s) => (s.id === updated.id ? updated : s)) } : state));
       setEditing(null);
-      void Taro.showToast({ title: '已保存', icon: 'success' });
+      void Taro.showToast({ title: editing.kind === 'slot' ? '已加号' : '已保存', icon: 'success' });
     } catch {
-      // The toast said why (below the booked count, above the slot's range…); the editor stays open.
+      // The toast said why (below the booked count, above the slot's range, a slot already there…); the editor stays open.
     } finally {
       setSaving(false);
     }
@@ -134,17 +177,91 @@ export default function Schedule() {
     );
   };
 
-  const sessionActions = (s: ScheduleSession) => {
+  /** 加号 editor: a new slot (by default right after the session's last one) and its number of places. */
+  const slotAdder = (e: Extract<Editing, { kind: 'slot' }>) => (
+    <View className="editor slot-adder">
+      <View className="editor-label">加号时段</View>
+      <Input className="editor-input" name="slot-start" value={e.startTime} onChange={(startTime) => setEditing({ ...e, startTime })} />
+      <View>–</View>
+      <Input className="editor-input" name="slot-end" value={e.endTime} onChange={(endTime) => setEditing({ ...e, endTime })} />
+      <Input className="editor-input" name="slot-capacity" type="digit" value={e.value} onChange={(value) => setEditing({ ...e, value })} />
+      <View>个</View>
+      <Button size="small" type="primary" disabled={saving} onClick={() => void save()}>
+        保存
+      </Button>
+      <Button size="small" disabled={saving} onClick={() => setEditing(null)}>
+        取消
+      </Button>
+    </View>
+  );
+
+  const openSlotAdder = (s: ScheduleSession) => {
+    const last = s.slots.reduce((end, slot) => (hhmm(slot.endTime) > end ? hhmm(slot.endTime) : end), hhmm(s.endTime));
+    setEditing({ kind: 'slot', sessionId: s.id, startTime: last, endTime: plusMinutes(last, 30), value: '1' });
+  };
+
+  /** The session's latest 停诊 request, and the link to ask for one when none is pending. */
+  const requestPart = (s: ScheduleSession) => {
+    if (editing?.kind === 'suspend' && editing.sessionId === s.id) {
+      return (
+        <View className="editor suspend-form">
+          <View className="editor-label">停诊原因</View>
+          <Input className="editor-input" name="suspend-reason" placeholder="如：外出会诊" value={editing.value} onChange={(value) => setEditing({ ...editing, value })} />
+          <Button size="small" type="primary" disabled={saving} onClick={() => void save()}>
+            提交
+          </Button>
+          <Button size="small" disabled={saving} onClick={() => setEditing(null)}>
+            取消
+          </Button>
+        </View>
+      );
+    }
+    const request = latestRequest(s.id);
+    const canAsk = s.status === 'open' && s.date > today && request?.status !== 'pending';
+    return (
+      <>
+        {request && <View className={`request-state ${request.status === 'rejected' ? 'danger' : 'muted'}`}>{requestLine(request)}</View>}
+        {canAsk && (
+          <View className="link" onClick={() => setEditing({ kind: 'suspend', sessionId: s.id, value: '' })}>
+            申请停诊
+          </View>
+        )}
+      </>
+    );
+  };
+
+  const sessionActions = (s: ScheduleSession) => (
+    <>
+      {feeAndSlotActions(s)}
+      {requestPart(s)}
+    </>
+  );
+
+  const feeAndSlotActions = (s: ScheduleSession) => {
     if (editing?.kind === 'fee' && editing.sessionId === s.id) return editor('挂号费（元）');
+    if (editing?.kind === 'slot' && editing.sessionId === s.id) return slotAdder(editing);
     const released = !inShanghai(s.releaseAt).isAfter(inShanghai());
-    if (s.status !== 'open') return null;
-    if (released) return <View className="muted">已放号（{inShanghai(s.releaseAt).format('M月D日 HH:mm')}），挂号费不可再改</View>;
+    if (s.status !== 'open' || s.date < today) return null;
+    const addSlotLink = (
+      <View className="link" onClick={() => openSlotAdder(s)}>
+        加号
+      </View>
+    );
+    if (released) {
+      return (
+        <View className="row">
+          <View className="muted">已放号（{inShanghai(s.releaseAt).format('M月D日 HH:mm')}），挂号费不可再改</View>
+          {addSlotLink}
+        </View>
+      );
+    }
     return (
       <View className="row">
         <View className="muted">{inShanghai(s.releaseAt).format('M月D日 HH:mm')} 放号</View>
         <View className="link" onClick={() => setEditing({ kind: 'fee', sessionId: s.id, value: (s.feeFen / 100).toFixed(2) })}>
           修改挂号费
         </View>
+        {addSlotLink}
       </View>
     );
   };
@@ -159,11 +276,36 @@ export default function Schedule() {
 
   return (
     <PageShell>
-      <Tabs value={tab} onChange={(value) => setTab(value as 'weeks' | 'templates')} activeType="line">
+      <Tabs value={tab} onChange={(value) => { setEditing(null); setTab(value as 'weeks' | 'templates' | 'requests'); }} activeType="line">
         <TabPane value="weeks" title="按周查看" />
         <TabPane value="templates" title="出诊模板" />
+        <TabPane value="requests" title="停诊申请" />
       </Tabs>
-      {tab === 'weeks' ? (
+      {tab === 'requests' ? (
+        <AsyncView state={requests.state} onRetry={() => void requests.reload()} isEmpty={(items) => items.length === 0} emptyText="还没有停诊申请">
+          {(items) => (
+            <View className="section">
+              {items.map((r) => (
+                <View key={r.id} className="request-row" data-request={r.id}>
+                  <View className="row">
+                    <View className="strong">
+                      {formatClinicDate(r.date)} {PERIOD_LABELS[r.period]}
+                    </View>
+                    <View className={`tag${r.status === 'rejected' ? ' tag-danger' : ''}`}>{REQUEST_STATES[r.status]}</View>
+                  </View>
+                  <View className="muted">申请原因：{r.reason}（{inShanghai(r.createdAt).format('M月D日 HH:mm')} 提交）</View>
+                  {r.decidedAt && (
+                    <View className="muted">
+                      {r.decidedBy ?? '管理员'} 于 {inShanghai(r.decidedAt).format('M月D日 HH:mm')} {r.status === 'approved' ? '批准，该场已停诊' : '驳回'}
+                    </View>
+                  )}
+                  {r.status === 'rejected' && r.rejectReason && <View className="danger">驳回原因：{r.rejectReason}</View>}
+                </View>
+              ))}
+            </View>
+          )}
+        </AsyncView>
+      ) : tab === 'weeks' ? (
         <>
           <View className="week-nav">
             <Button size="small" onClick={() => { setEditing(null); setMonday(addDays(monday, -7)); }}>
@@ -185,7 +327,7 @@ export default function Schedule() {
                     {sessionActions(s)}
                   </SessionCard>
                 ))}
-                <View className="muted doctor-hint">如需加号（新增时段）或停诊，请联系医务科管理员。</View>
+                <View className="muted doctor-hint">加号即新增一个时段，号源立即可约。停诊请点“申请停诊”，由医务科审核。</View>
               </>
             )}
           </AsyncView>
