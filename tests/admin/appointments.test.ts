@@ -120,12 +120,19 @@ describe('detail', () => {
     expect((await appointmentAction(app, p!, id, 'pay')).status).toBe(200);
     expect((await appointmentAction(app, p!, id, 'cancel')).status).toBe(200);
 
+    // A message about this appointment, and one about another of the same account.
+    const message = (appointmentId: number) => ({
+      channel: 'in_app' as const, recipient: String(p!.userId), user_id: p!.userId, template: 'test_message',
+      payload: JSON.stringify({ appointmentId, text: '测试' }), send_after: new Date(), created_at: new Date(),
+    });
+    await db.insertInto('notification').values([message(id), message(id + 1000)]).execute();
+
     const detail = await get(`/api/v1/admin/appointments/${id}`, admin.accessToken);
     expect(detail.status).toBe(200);
     expect(detail.body.appointment).toMatchObject({ id, status: 'cancelled', feeFen: 2000, cancelledBy: 'patient' });
     expect(detail.body.payment).toMatchObject({ amountFen: 2000, refundAmountFen: 2000 });
     expect(detail.body.audit.map((e: { action: string }) => e.action)).toEqual(['appointment.book', 'appointment.pay', 'appointment.cancel']);
-    expect(detail.body.notifications).toEqual([]);
+    expect(detail.body.notifications.map((n: { template: string; status: string }) => [n.template, n.status])).toEqual([['test_message', 'pending']]);
   });
 });
 

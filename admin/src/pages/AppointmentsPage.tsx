@@ -47,11 +47,11 @@ export function AppointmentsPage() {
 
   const columns: ProColumns<AdminAppointment>[] = [
     { title: '就诊日期', dataIndex: 'days', valueType: 'dateRange', hideInTable: true, search: { transform: (v: [string, string]) => ({ days: v }) } },
-    { title: '订单号', dataIndex: 'orderNo', width: 190, copyable: true, fieldProps: { placeholder: '完整订单号' } },
+    { title: '订单号', dataIndex: 'orderNo', width: 190, fieldProps: { placeholder: '完整订单号' } },
     {
       title: '就诊时间',
       dataIndex: 'date',
-      width: 170,
+      width: 160,
       search: false,
       render: (_, a) => `${a.date} ${PERIOD_LABEL[a.period]} ${a.startTime}`,
     },
@@ -71,7 +71,6 @@ export function AppointmentsPage() {
       fieldProps: { options: (doctors.data ?? []).map((d) => ({ value: d.id, label: d.name })), showSearch: true, optionFilterProp: 'label', placeholder: '全部医生' },
       render: (_, a) => a.doctor.name,
     },
-    { title: '序号', dataIndex: 'queueNumber', width: 60, search: false },
     { title: '就诊人', dataIndex: 'patientName', width: 90, search: false, render: (_, a) => a.patient.name },
     {
       title: '手机号',
@@ -90,8 +89,7 @@ export function AppointmentsPage() {
       valueEnum: statusEnum,
       render: (_, a) => <Tag color={APPOINTMENT_STATUS_COLOR[a.status]}>{APPOINTMENT_STATUS_LABEL[a.status]}</Tag>,
     },
-    { title: '下单时间', dataIndex: 'createdAt', width: 140, search: false, render: (_, a) => shanghaiDateTime(a.createdAt) },
-    { title: '操作', valueType: 'option', width: 70, render: (_, a) => <a onClick={() => setOpenId(a.id)}>详情</a> },
+    { title: '操作', valueType: 'option', width: 60, fixed: 'right', render: (_, a) => <a onClick={() => setOpenId(a.id)}>详情</a> },
   ];
 
   async function exportCsv() {
@@ -118,7 +116,7 @@ export function AppointmentsPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条预约` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 950 }}
         locale={{ emptyText: '没有符合条件的预约' }}
         toolBarRender={() => [
           <Button key="csv" icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()}>
@@ -156,7 +154,8 @@ function AppointmentDrawer({ id, onClose }: { id: number | null; onClose: () => 
             <Descriptions.Item label="医生">{d.appointment.doctor.name}</Descriptions.Item>
             <Descriptions.Item label="就诊人">{d.appointment.patient.name}</Descriptions.Item>
             <Descriptions.Item label="手机号">{d.appointment.patient.phone}</Descriptions.Item>
-            <Descriptions.Item label="证件号" span={2}>{d.appointment.patient.idNumber}</Descriptions.Item>
+            <Descriptions.Item label="证件号">{d.appointment.patient.idNumber}</Descriptions.Item>
+            <Descriptions.Item label="下单时间">{shanghaiDateTime(d.appointment.createdAt)}</Descriptions.Item>
             {d.appointment.cancelledBy ? (
               <Descriptions.Item label="取消" span={2}>
                 {CANCELLED_BY_LABEL[d.appointment.cancelledBy]}取消{d.appointment.cancelReason ? `：${d.appointment.cancelReason}` : ''}
