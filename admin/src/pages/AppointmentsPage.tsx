@@ -47,18 +47,18 @@ export function AppointmentsPage() {
 
   const columns: ProColumns<AdminAppointment>[] = [
     { title: '就诊日期', dataIndex: 'days', valueType: 'dateRange', hideInTable: true, search: { transform: (v: [string, string]) => ({ days: v }) } },
-    { title: '订单号', dataIndex: 'orderNo', width: 190, fieldProps: { placeholder: '完整订单号' } },
+    { title: '订单号', dataIndex: 'orderNo', width: 180, fieldProps: { placeholder: '完整订单号' } },
     {
       title: '就诊时间',
       dataIndex: 'date',
-      width: 160,
+      width: 150,
       search: false,
       render: (_, a) => `${a.date} ${PERIOD_LABEL[a.period]} ${a.startTime}`,
     },
     {
       title: '科室',
       dataIndex: 'departmentId',
-      width: 130,
+      width: 110,
       valueType: 'select',
       fieldProps: { options: (departments.data ?? []).map((d) => ({ value: d.id, label: d.name })), showSearch: true, optionFilterProp: 'label', placeholder: '全部科室' },
       render: (_, a) => a.department.name,
@@ -66,25 +66,25 @@ export function AppointmentsPage() {
     {
       title: '医生',
       dataIndex: 'doctorId',
-      width: 110,
+      width: 80,
       valueType: 'select',
       fieldProps: { options: (doctors.data ?? []).map((d) => ({ value: d.id, label: d.name })), showSearch: true, optionFilterProp: 'label', placeholder: '全部医生' },
       render: (_, a) => a.doctor.name,
     },
-    { title: '就诊人', dataIndex: 'patientName', width: 90, search: false, render: (_, a) => a.patient.name },
+    { title: '就诊人', dataIndex: 'patientName', width: 70, search: false, render: (_, a) => a.patient.name },
     {
       title: '手机号',
       dataIndex: 'phone',
-      width: 130,
+      width: 110,
       fieldProps: { placeholder: '11 位手机号', maxLength: 11 },
       formItemProps: { rules: [{ pattern: /^1\d{10}$/, message: '请输入 11 位手机号' }] },
       render: (_, a) => a.patient.phone,
     },
-    { title: '挂号费', dataIndex: 'feeFen', width: 90, align: 'right', search: false, render: (_, a) => yuan(a.feeFen) },
+    { title: '挂号费', dataIndex: 'feeFen', width: 80, align: 'right', search: false, render: (_, a) => yuan(a.feeFen) },
     {
       title: '状态',
       dataIndex: 'status',
-      width: 90,
+      width: 80,
       valueType: 'select',
       valueEnum: statusEnum,
       render: (_, a) => <Tag color={APPOINTMENT_STATUS_COLOR[a.status]}>{APPOINTMENT_STATUS_LABEL[a.status]}</Tag>,
@@ -116,7 +116,7 @@ export function AppointmentsPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条预约` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
-        scroll={{ x: 950 }}
+        scroll={{ x: 920 }}
         locale={{ emptyText: '没有符合条件的预约' }}
         toolBarRender={() => [
           <Button key="csv" icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()}>
