@@ -4,6 +4,8 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { currentSession, onSessionChange, type AdminSession } from './api/session';
 import { Shell } from './components/Shell';
 import { AccountsPage } from './pages/AccountsPage';
+import { AppointmentsPage } from './pages/AppointmentsPage';
+import { AuditLogPage } from './pages/AuditLogPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
 import { DoctorsPage } from './pages/DoctorsPage';
@@ -35,6 +37,8 @@ export function App() {
         <Route path="schedule" element={<SchedulePage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />
+        <Route path="appointments" element={<AppointmentsPage />} />
+        <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -1,4 +1,5 @@
 /** Every HTTP route of the API, in one list: served by http/app.ts, described by openapi.json. */
+import { adminRecordRoutes } from './admin/admin.routes.js';
 import { adminUserRoutes } from './admin/users.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { bookingRoutes } from './booking/booking.routes.js';
@@ -16,7 +17,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
   routes.push(...catalogRoutes, ...scheduleRoutes, ...doctorRoutes, ...patientRoutes);
-  routes.push(...bookingRoutes, ...bookingRuleRoutes);
+  routes.push(...bookingRoutes, ...bookingRuleRoutes, ...adminRecordRoutes);
   routes.push(...notificationRoutes);
   if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
   return routes;

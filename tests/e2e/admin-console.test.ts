@@ -4,10 +4,11 @@
  * server: a doctor's login refused (and ended on the server), the admin's login, the dashboard's
  * chart, a department and a doctor created and listed (the initial password shown once really
  * logs the doctor in), a rule changed and its value in force and source shown, the schedule and
- * accounts pages. Screenshots go to test-artifacts/e2e/admin-*.png, to be looked at.
+ * accounts pages; the audit log finding the department and rule changes made here; the
+ * appointments filtered, one's history in its drawer, and the CSV export downloaded. Screenshots go to test-artifacts/e2e/admin-*.png, to be looked at.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -42,6 +43,13 @@ async function pick(label: string, option: string): Promise<void> {
   // The chosen value covers the search input: click the select's box in that form item.
   await page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).locator('.ant-select-selector').click();
   await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+}
+
+/** The audit log's 操作 select lists every action, more than antd renders at once: search it. */
+async function pickAction(label: string): Promise<void> {
+  await page.locator('.ant-form-item', { has: page.getByLabel('操作', { exact: true }) }).locator('.ant-select-selector').click();
+  await page.keyboard.type(label);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
 }
 
 beforeAll(async () => {
@@ -244,5 +252,54 @@ describe('admin console at 1280 px', () => {
     expect(Number(active.n)).toBe(0);
     expect(await capacityViolations(app.database.db)).toEqual([]);
     await snap('14-suspended');
+  });
+
+  it('finds the department creation and the rule change made above in the audit log', async () => {
+    await page.getByRole('menuitem', { name: /审计日志/ }).click();
+    await page.getByText(/共 \d+ 条/).waitFor(WAIT);
+    await pickAction('新增科室');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    const created = page.locator('.ant-table-row', { hasText: '新增科室' });
+    await expect.poll(() => created.count()).toBe(1);
+    await expect(created.innerText()).resolves.toContain(DEMO_ACCOUNTS.admin.displayName);
+    await created.locator('.ant-table-row-expand-icon').click();
+    await expect.poll(() => page.getByTestId('audit-summary').first().innerText().catch(() => '')).toContain('老年医学科');
+    await snap('15-audit-department');
+    await pickAction('修改预约规则');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    const rule = page.locator('.ant-table-row', { hasText: '修改预约规则' });
+    await expect.poll(() => rule.count()).toBe(1);
+    await rule.locator('.ant-table-row-expand-icon').click();
+    await expect.poll(() => page.getByTestId('audit-summary').first().innerText().catch(() => '')).toContain('45');
+    await snap('16-audit-rule');
+  });
+
+  it('filters the appointments, shows one with its history, and exports the filtered list as CSV with a BOM', async () => {
+    await page.getByRole('menuitem', { name: /预约管理/ }).click();
+    await page.getByText(/共 \d+ 条预约/).waitFor(WAIT);
+    await pick('科室', clinic.departmentName);
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await expect.poll(() => page.getByText(/共 \d+ 条预约/).innerText()).toBe('共 2 条预约');
+    const rows = page.locator('.ant-table-row', { hasText: clinic.departmentName });
+    await expect.poll(() => rows.count()).toBe(2);
+    await expect(rows.first().innerText()).resolves.toContain('已取消');
+    await snap('17-appointments');
+    await rows.first().getByText('详情').click();
+    const history = page.getByTestId('appointment-history');
+    await expect.poll(() => history.innerText().catch(() => '')).toContain('预约挂号');
+    await expect(history.innerText()).resolves.toContain('取消预约');
+    await expect(page.locator('.ant-drawer').innerText()).resolves.toContain('医生临时外出会诊');
+    await snap('18-appointment-detail');
+    await page.locator('.ant-drawer-close').click();
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /导出 CSV/ }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^预约导出-\d{4}-\d{2}-\d{2}\.csv$/);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).split('\r\n').filter((l) => l !== '');
+    expect(lines[0]!.startsWith('订单号,就诊日期,时段')).toBe(true);
+    // The department filter applied: its two appointments, nothing else.
+    expect(lines).toHaveLength(3);
+    expect(lines.slice(1).every((l) => l.includes(clinic.departmentName))).toBe(true);
   });
 });

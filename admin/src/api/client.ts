@@ -129,3 +129,27 @@ export async function call<T>(method: Method, path: string, options: CallOptions
   }
 }
 
+
+/**
+ * Downloads a non-JSON answer (the CSV export) with the admin's token, refreshing it like `call`,
+ * and hands it to the browser as a file. A plain link cannot carry the bearer token.
+ */
+export async function download(path: string, query: QueryValues, filename: string): Promise<void> {
+  try {
+    const response = await exchange('GET', path, { query });
+    if (!response.ok) throw await errorOf(response);
+    const url = URL.createObjectURL(await response.blob());
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = filename;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    // The click has started the download; the object URL can go after this turn.
+    setTimeout(() => URL.revokeObjectURL(url), 0);
+  } catch (cause) {
+    const error = cause instanceof ApiError ? cause : new ApiError(0, 'NETWORK_ERROR', NETWORK_MESSAGE);
+    void message.error(error.message);
+    throw error;
+  }
+}

@@ -1,11 +1,14 @@
 /** Every API route the console uses, one typed function each (types from the generated OpenAPI types). */
-import { call } from './client';
+import { call, download } from './client';
 import type {
   Account,
   AdminAccount,
+  AdminAppointment,
+  AdminAppointmentDetail,
   AdminDepartment,
   AdminDoctor,
   Body,
+  AuditEntry,
   ClinicSession,
   DepartmentInput,
   DoctorInput,
@@ -58,4 +61,18 @@ export const sessionApi = {
   addSlot: (sessionId: number, body: Body<'/api/v1/admin/sessions/{id}/slots', 'post'>) =>
     call<ClinicSession>('POST', `/admin/sessions/${sessionId}/slots`, { body, quiet: true }),
   suspend: (sessionId: number, reason: string) => call<Suspension>('POST', `/admin/sessions/${sessionId}/suspend`, { body: { reason }, quiet: true }),
+};
+
+export const auditApi = {
+  list: (query: Query<'/api/v1/admin/audit-log', 'get'>) =>
+    call<{ items: AuditEntry[]; total: number; page: number; pageSize: number }>('GET', '/admin/audit-log', { query }),
+};
+
+export type AppointmentFilter = Query<'/api/v1/admin/export/appointments.csv', 'get'>;
+
+export const appointmentApi = {
+  list: (query: Query<'/api/v1/admin/appointments', 'get'>) =>
+    call<{ items: AdminAppointment[]; total: number; page: number; pageSize: number }>('GET', '/admin/appointments', { query }),
+  detail: (id: number) => call<AdminAppointmentDetail>('GET', `/admin/appointments/${id}`),
+  exportCsv: (filter: AppointmentFilter, filename: string) => download('/admin/export/appointments.csv', filter, filename),
 };

@@ -32,3 +32,6 @@ export type RuleSet = Response<'/api/v1/admin/booking-rules/departments/{departm
 export type RuleOverrides = Body<'/api/v1/admin/booking-rules', 'put'>;
 export type ClinicSession = Response<'/api/v1/admin/sessions', 'get'>['items'][number];
 export type Suspension = Response<'/api/v1/admin/sessions/{id}/suspend', 'post'>;
+export type AuditEntry = Response<'/api/v1/admin/audit-log', 'get'>['items'][number];
+export type AdminAppointment = Response<'/api/v1/admin/appointments', 'get'>['items'][number];
+export type AdminAppointmentDetail = Response<'/api/v1/admin/appointments/{id}', 'get'>;

@@ -3,6 +3,8 @@ import {
   ApartmentOutlined,
   CalendarOutlined,
   DashboardOutlined,
+  FileSearchOutlined,
+  ProfileOutlined,
   LogoutOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -21,7 +23,9 @@ const MENU = [
   { path: '/doctors', name: '医生管理', icon: <TeamOutlined /> },
   { path: '/schedule', name: '排班管理', icon: <CalendarOutlined /> },
   { path: '/rules', name: '预约规则', icon: <SettingOutlined /> },
+  { path: '/appointments', name: '预约管理', icon: <ProfileOutlined /> },
   { path: '/accounts', name: '账号管理', icon: <UserOutlined /> },
+  { path: '/audit-log', name: '审计日志', icon: <FileSearchOutlined /> },
 ];
 
 async function logout(session: AdminSession): Promise<void> {

@@ -4,6 +4,67 @@ export const ROLE_LABEL = { patient: '患者', doctor: '医生', admin: '管理�
 export const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上' } as const;
 export const WEEKDAY_LABEL = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
 
+export const APPOINTMENT_STATUS_LABEL = {
+  pending_payment: '待支付',
+  booked: '已预约',
+  checked_in: '已签到',
+  completed: '已就诊',
+  cancelled: '已取消',
+  expired: '已失效',
+  no_show: '爽约',
+} as const;
+export const APPOINTMENT_STATUS_COLOR = {
+  pending_payment: 'gold',
+  booked: 'blue',
+  checked_in: 'cyan',
+  completed: 'green',
+  cancelled: 'default',
+  expired: 'default',
+  no_show: 'red',
+} as const;
+export const CANCELLED_BY_LABEL = { patient: '患者', doctor: '医生', admin: '管理员', system: '系统' } as const;
+export const ACTOR_ROLE_LABEL = { ...ROLE_LABEL, system: '系统', anonymous: '匿名' } as const;
+
+/** Audit action codes in Chinese; an unknown code (a newer server) is shown raw. */
+export const ACTION_LABEL: Record<string, string> = {
+  'auth.login': '登录',
+  'auth.logout': '退出登录',
+  'auth.register': '注册',
+  'auth.refresh': '刷新登录',
+  'auth.refresh_reuse': '登录凭证被重复使用',
+  'auth.sms_code': '发送验证码',
+  'auth.password_change': '修改密码',
+  'auth.password_reset': '重置密码',
+  'user.create': '创建账号',
+  'user.status': '启用/停用账号',
+  'department.create': '新增科室',
+  'department.update': '修改科室',
+  'doctor.create': '新增医生',
+  'doctor.update': '修改医生',
+  'template.create': '新增排班模板',
+  'template.update': '修改排班模板',
+  'template.delete': '删除排班模板',
+  'schedule.generate': '生成排班',
+  'session.create': '新增出诊',
+  'session.update': '修改出诊',
+  'session.suspend': '停诊',
+  'slot.add': '加号',
+  'slot.capacity': '调整号源',
+  'booking_rule.update': '修改预约规则',
+  'booking_rule.delete': '删除科室规则',
+  'appointment.book': '预约挂号',
+  'appointment.pay': '支付挂号费',
+  'appointment.cancel': '取消预约',
+  'appointment.expire': '超时未支付失效',
+  'payment.refund': '发起退款',
+  'payment.refund_confirm': '退款到账',
+  'profile.create': '新增就诊人',
+  'profile.update': '修改就诊人',
+  'profile.delete': '删除就诊人',
+  'health_record.update': '修改健康档案',
+};
+export const actionLabel = (code: string): string => ACTION_LABEL[code] ?? code;
+
 export const yuan = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
 
 export const enumOptions = <K extends string>(labels: Record<K, string>) =>

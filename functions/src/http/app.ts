@@ -13,8 +13,8 @@ import { verifyAccessToken } from '../auth/tokens.js';
 import type { AppDeps } from './deps.js';
 import { readJsonBody } from './body.js';
 import { applyCors, securityHeaders } from './headers.js';
-import { sendError, sendJson, validationError } from './respond.js';
-import { Reply, type Principal, type RequestMeta, type RouteSpec } from './route.js';
+import { sendError, sendJson, sendTextStream, validationError } from './respond.js';
+import { Reply, TextStream, type Principal, type RequestMeta, type RouteSpec } from './route.js';
 
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -99,6 +99,7 @@ async function handle(
   const body = route.body ? parse(route.body, await readJsonBody(req), 'body') : await rejectBody(req);
 
   const result = await route.handler({ body, query, params, principal, headers: req.headers, meta, log, deps });
+  if (result instanceof TextStream) return sendTextStream(res, route.status ?? 200, route.contentType ?? 'text/plain; charset=utf-8', result);
   const reply = result instanceof Reply ? result : new Reply(result);
   if (options.validateResponses) {
     const checked = route.response.safeParse(reply.body);

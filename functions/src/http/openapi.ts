@@ -71,7 +71,9 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): JsonSchema {
 
     const status = String(route.status ?? 200);
     const responses: Record<string, unknown> = {
-      [status]: { description: '成功', content: { 'application/json': { schema: convert(route.response, 'output') } } },
+      [status]: route.contentType
+        ? { description: '成功', content: { [route.contentType.split(';')[0]!]: { schema: { type: 'string' } } } }
+        : { description: '成功', content: { 'application/json': { schema: convert(route.response, 'output') } } },
     };
     const codes = new Set<ErrorCode>(route.errors ?? []);
     codes.add('VALIDATION_FAILED');

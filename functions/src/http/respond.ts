@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { databaseUnavailable } from '../db/driver-errors.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { TextStream } from './route.js';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -11,6 +12,38 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
     'Content-Length': Buffer.byteLength(text),
   });
   res.end(text);
+}
+
+/**
+ * Writes a TextStream. The first chunk is awaited before the status line, so a failure before
+ * any data (a bad query, the database down) still leaves as a normal JSON error; a failure
+ * later ends the connection (sendError destroys a response whose headers are sent), which the
+ * client sees as a truncated download rather than a complete-looking file. Waits for 'drain'
+ * when the socket is full, and stops reading when the client goes away.
+ */
+export async function sendTextStream(res: ServerResponse, status: number, contentType: string, stream: TextStream): Promise<void> {
+  const chunks = stream.chunks[Symbol.asyncIterator]();
+  let next = await chunks.next();
+  res.writeHead(status, { ...stream.headers, 'Content-Type': contentType });
+  while (!next.done) {
+    if (!res.write(next.value)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.on('drain', done);
+        res.on('close', done);
+      });
+    }
+    if (res.destroyed) {
+      await chunks.return?.();
+      return;
+    }
+    next = await chunks.next();
+  }
+  res.end();
 }
 
 /**

@@ -47,6 +47,20 @@ export class Reply<R> {
   ) {}
 }
 
+/**
+ * A handler's answer streamed as text (a CSV export): each chunk is written as the iterable
+ * yields it, so a body of any size never sits in memory. Declare the route with
+ * `response: z.instanceof(TextStream)` and `contentType`. Under serverless-http the chunks are
+ * collected into the Lambda response (bounded by its 6 MB payload limit); on node:http they
+ * go out chunked, honouring back-pressure.
+ */
+export class TextStream {
+  constructor(
+    readonly chunks: AsyncIterable<string>,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
 export interface RouteSpec<
   B extends z.ZodType = z.ZodType,
   Q extends z.ZodType = z.ZodType,
@@ -70,6 +84,8 @@ export interface RouteSpec<
    * codes); listed here so the OpenAPI document describes them.
    */
   headers?: readonly HeaderDoc[];
+  /** Success body's media type when it is not JSON: the handler answers a TextStream. */
+  contentType?: string;
   /** Success status; 200 unless said otherwise. */
   status?: number;
   /** Domain error codes this route may answer with, for the OpenAPI document. */

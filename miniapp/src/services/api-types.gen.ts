@@ -1060,6 +1060,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/audit-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 审计日志（按操作人、操作、对象、日期筛选，新的在前，分页；个人信息已脱敏）
+         * @description 角色：admin
+         */
+        get: operations["getAdminAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 预约列表（按就诊日期、科室、医生、状态、订单号、手机号筛选，分页；患者信息已脱敏）
+         * @description 角色：admin
+         */
+        get: operations["getAdminAppointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/appointments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 预约详情及其全部经过（审计记录、支付与退款、消息）
+         * @description 角色：admin
+         */
+        get: operations["getAdminAppointmentsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/export/appointments.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出预约 CSV（筛选条件同预约列表；UTF-8 带 BOM，逐批读取，不整表载入内存）
+         * @description 角色：admin
+         */
+        get: operations["getAdminExportAppointmentscsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/messages": {
         parameters: {
             query?: never;
@@ -1462,6 +1542,70 @@ export interface components {
             noShowThreshold: number | null;
             noShowWindowDays: number | null;
             noShowBanDays: number | null;
+        };
+        AuditEntry: {
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            actor: {
+                userId: number | null;
+                /** @enum {string} */
+                role: "patient" | "doctor" | "admin" | "system" | "anonymous";
+                /** @description 账号显示名（患者账号不显示） */
+                name: string | null;
+                /** @description 脱敏手机号，如 138****8000 */
+                phone: string | null;
+            };
+            action: string;
+            targetType: string | null;
+            targetId: string | null;
+            /** @enum {string} */
+            outcome: "success" | "failure";
+            /** @description 来源 IP（末段隐去） */
+            ip: string | null;
+            requestId: string | null;
+            summary: {
+                [key: string]: unknown;
+            } | null;
+        };
+        AdminAppointment: {
+            id: number;
+            orderNo: string;
+            /** @enum {string} */
+            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+            /**
+             * Format: date
+             * @description 就诊日期（北京时间）
+             */
+            date: string;
+            /** @enum {string} */
+            period: "morning" | "afternoon" | "evening";
+            startTime: string;
+            endTime: string;
+            queueNumber: number;
+            feeFen: number;
+            department: {
+                id: number;
+                name: string;
+            };
+            doctor: {
+                id: number;
+                name: string;
+            };
+            patient: {
+                /** @description 脱敏姓名，如 张*丰 */
+                name: string;
+                /** @description 脱敏手机号 */
+                phone: string;
+                /** @description 脱敏证件号 */
+                idNumber: string;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            paidAt: string | null;
+            cancelledAt: string | null;
+            cancelledBy: ("patient" | "doctor" | "admin" | "system") | null;
+            cancelReason: string | null;
         };
         InboxMessage: {
             id: number;
@@ -7303,6 +7447,321 @@ export interface operations {
             };
             /** @description `NOT_FOUND` 请求的资源不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminAuditLog: {
+        parameters: {
+            query?: {
+                /** @description 操作人：用户编号，或 11 位手机号 */
+                actor?: string;
+                /** @description 操作代码，如 booking_rule.update；以 . 结尾时按前缀匹配 */
+                action?: string;
+                targetType?: string;
+                targetId?: string;
+                outcome?: "success" | "failure";
+                /** @description 北京时间日期 YYYY-MM-DD */
+                from?: string;
+                /** @description 北京时间日期 YYYY-MM-DD */
+                to?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AuditEntry"][];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminAppointments: {
+        parameters: {
+            query?: {
+                /** @description 就诊日期起（含） */
+                from?: string;
+                /** @description 就诊日期止（含） */
+                to?: string;
+                /** @description 科室（含其下小科） */
+                departmentId?: string;
+                /** @description 编号（正整数） */
+                doctorId?: string;
+                status?: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+                orderNo?: string;
+                /** @description 就诊人或账号手机号 */
+                phone?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminAppointment"][];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminAppointmentsById: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        appointment: components["schemas"]["AdminAppointment"];
+                        payment: {
+                            amountFen: number;
+                            provider: string;
+                            /** @enum {string} */
+                            status: "paid" | "refunded";
+                            /** Format: date-time */
+                            paidAt: string;
+                            refundAmountFen: number | null;
+                            refundedAt: string | null;
+                        } | null;
+                        /** @description 该预约的全部审计记录，按时间先后 */
+                        audit: components["schemas"]["AuditEntry"][];
+                        notifications: {
+                            id: number;
+                            /** @enum {string} */
+                            channel: "sms" | "wechat" | "in_app";
+                            template: string;
+                            /** @enum {string} */
+                            status: "pending" | "sent" | "failed";
+                            attempts: number;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            sentAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminExportAppointmentscsv: {
+        parameters: {
+            query?: {
+                /** @description 就诊日期起（含） */
+                from?: string;
+                /** @description 就诊日期止（含） */
+                to?: string;
+                /** @description 科室（含其下小科） */
+                departmentId?: string;
+                /** @description 编号（正整数） */
+                doctorId?: string;
+                status?: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+                orderNo?: string;
+                /** @description 就诊人或账号手机号 */
+                phone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
