@@ -15,9 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const production = () =>
+// A deployed configuration. Production itself refuses to start until a real payment provider
+// exists (tests/payment/provider-config.test.ts); staging requires everything else it does.
+const deployed = () =>
   loadConfig({
-    APP_ENV: 'production',
+    APP_ENV: 'staging',
     DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/x',
     JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
     FIELD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
@@ -26,8 +28,8 @@ const production = () =>
   });
 
 describe('passwords', () => {
-  it('production hashes at N=2^17, r=8, p=1 (OWASP); only APP_ENV=test is cheaper', async () => {
-    expect(production().passwordCost).toEqual({ N: 2 ** 17, r: 8, p: 1 });
+  it('deployed environments hash at N=2^17, r=8, p=1 (OWASP); only APP_ENV=test is cheaper', async () => {
+    expect(deployed().passwordCost).toEqual({ N: 2 ** 17, r: 8, p: 1 });
     expect(loadConfig({ APP_ENV: 'development', DATABASE_URL: 'mysql://u:p@127.0.0.1:3306/x' }).passwordCost).toEqual({ N: 2 ** 17, r: 8, p: 1 });
     expect(app.deps.config.passwordCost.N).toBeLessThan(2 ** 17);
     // maxmem admits the production cost (Node refuses 2^17 with its 32 MiB default), and the stored form names it.
@@ -66,7 +68,7 @@ describe('passwords', () => {
 
 describe('one secret per purpose', () => {
   it('the SMS-code HMAC key is not the access-token signing key, nor the configured secret', async () => {
-    const config = production();
+    const config = deployed();
     const raw = Buffer.from('a-production-secret-of-at-least-32-characters');
     expect(Buffer.from(config.smsCodeKey).equals(Buffer.from(config.jwtSecret))).toBe(false);
     expect(Buffer.from(config.jwtSecret).equals(raw)).toBe(false);

@@ -131,6 +131,7 @@ describe('npm test (scripts/test.sh)', () => {
       'apt-get install -y -qq --no-install-recommends chromium fonts-noto-cjk',
       'npx tsc -p tsconfig.json',
       'npx tsc -p miniapp/tsconfig.json',
+      'npx tsc -p admin/tsconfig.json',
       'npx tsx scripts/db-types.ts --verify',
       'npx tsx scripts/api-types.ts --verify',
       'npx vitest run tests/none',
