@@ -81,7 +81,7 @@ interface World {
 let serial = 0;
 /** Each department's one session on DAY, with a slot of 5 places per start time. */
 const sessions = new Map<number, Session>();
-const STARTS = ['07:30', '08:00', '09:00', '10:00', '10:30', '11:00', '11:30', '12:00'];
+const STARTS = ['07:30', '08:00', '09:00', '10:00', '10:30', '11:00', '11:30', '12:00', '07:15'];
 
 /** Appointments written straight into the table, with the slot's remaining kept consistent. */
 async function appoint(
@@ -262,5 +262,15 @@ describe.each(drivers)('the reminder job on %s', (driver) => {
     await cancel(database.db, id!);
     expect((await enqueueDueReminders(db, at(DAY, '10:05'))).soon).toBe(0);
     expect((await messagesPerAppointment(db, 'visit_reminder_soon')).has(id!)).toBe(false);
+  });
+
+  it('a 07:15 slot: its missed day-before reminder is not caught up at 05:10 (quiet, SMS would pass the 05:15 cut-off); its ~2 h one is inbox only, once', async () => {
+    const patients = await createPatients(database.db, 1);
+    const [id] = await appoint(database.db, w.plain, patients, '07:15', 'booked');
+    expect(await enqueueDueReminders(db, at(DAY, '05:10'))).toMatchObject({ soon: 0, dayBefore: 0 });
+    const [a, b] = await Promise.all([enqueueDueReminders(db, at(DAY, '05:20')), enqueueDueReminders(db, at(DAY, '05:20'))]);
+    expect(a.soon + b.soon).toBe(1);
+    const rows = (await reminders(db, 'visit_reminder_soon')).filter((r) => r.appointment_id === id);
+    expect(rows.map((r) => r.channel)).toEqual(['in_app']);
   });
 });

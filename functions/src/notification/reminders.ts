@@ -15,7 +15,7 @@
  *    reminder goes to the inbox only, at slot − 2 h (no SMS at 05:15). Paid after that time: none.
  *
  * The job (jobs/send-reminders.ts) enqueues a reminder only once it is due and while it is still
- * useful (before the cut-off, before the slot), re-checking in the enqueuing transaction that the
+ * useful (before the cut-off and, for a late day-before one, not in quiet hours; before the slot), re-checking in the enqueuing transaction that the
  * appointment is still `booked`: a cancelled appointment never has a pending reminder, and the
  * outbox's dedupe key `<template>:<appointmentId>` makes a second or concurrent run a no-op.
  */
@@ -125,6 +125,7 @@ export async function enqueueDueReminders(db: Db, now: Date, options: { chunkSiz
     .execute();
   summary.scanned = appointments.length;
 
+  const quiet = inQuietHours(now);
   const dayBefore: { id: number; cancelBy: Date }[] = [];
   const soon: { id: number; outbound: boolean }[] = [];
   for (const a of appointments) {
@@ -133,7 +134,9 @@ export async function enqueueDueReminders(db: Db, now: Date, options: { chunkSiz
     const start = shanghaiToInstant(date, a.slot_start);
     const cutoff = rules.get(a.department_id)?.cancelCutoffMinutes ?? 0;
     const d = dayBeforeReminder(date, a.slot_start, cutoff);
-    if (d.sendAt <= now && now < d.cancelBy && paidAt <= d.sendAt.getTime()) dayBefore.push({ id: a.id, cancelBy: d.cancelBy });
+    // A late run (the job was down) still sends it while useful, but not in quiet hours: the SMS
+    // would wait for 07:00, possibly past the cut-off.
+    if (d.sendAt <= now && now < d.cancelBy && !quiet && paidAt <= d.sendAt.getTime()) dayBefore.push({ id: a.id, cancelBy: d.cancelBy });
     const s = soonReminder(date, a.slot_start);
     if (s.sendAt <= now && now < start && paidAt <= s.sendAt.getTime()) soon.push({ id: a.id, outbound: s.outbound });
   }
