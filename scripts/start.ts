@@ -10,6 +10,7 @@ import { migrate } from '../functions/src/db/migrate.js';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, loadDemoHospital } from '../functions/src/demo/demo-hospital.js';
 import { FRONT_END_APPS } from '../functions/src/http/static.js';
 import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
+import { sendReminders } from '../functions/src/jobs/send-reminders.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { startServer } from '../functions/src/server.js';
 import { scriptDeps } from './lib.js';
@@ -30,9 +31,13 @@ for (const app of FRONT_END_APPS) {
   execSync(app.buildCommand, { stdio: 'inherit' });
 }
 await startServer(deps);
-// What the every-minute scheduled job does in production, more often: the notification outbox.
+// What the scheduled jobs do in production, more often: reminders that fall due go into the
+// notification outbox, and the outbox is delivered.
 const deliver = () =>
-  deliverNotifications(deps).catch((error: unknown) => deps.log.error({ err: error }, 'notification delivery failed'));
+  sendReminders(deps)
+    .catch((error: unknown) => deps.log.error({ err: error }, 'visit reminders failed'))
+    .then(() => deliverNotifications(deps))
+    .catch((error: unknown) => deps.log.error({ err: error }, 'notification delivery failed'));
 setInterval(deliver, 5000).unref();
 
 const base = `http://localhost:${deps.config.port}`;
