@@ -96,7 +96,12 @@ describe.each(drivers)('停诊申请 on %s', (driver) => {
     expect(appts).toEqual(Array.from({ length: 3 }, () => ({ status: 'cancelled', cancel_reason: '参加学术会议' })));
     const suspendAudit = await db.selectFrom('audit_log').select('id').where('action', '=', 'session.suspend').where('target_id', '=', String(session.id)).execute();
     expect(suspendAudit).toHaveLength(1);
-    const notes = await db.selectFrom('notification').select('id').where('template', '=', 'session_suspended').where('payload', 'like', `%"sessionId":${session.id},%`).execute();
+    const notes = await db
+      .selectFrom('notification')
+      .select('id')
+      .where('template', '=', 'session_suspended')
+      .where('appointment_id', 'in', db.selectFrom('appointment').select('id').where('session_id', '=', session.id))
+      .execute();
     expect(notes).toHaveLength(6); // SMS + in-app for each of the 3 patients, once
     expect(await capacityViolations(db)).toEqual([]);
     const mineList = await app.request('GET', '/api/v1/doctor/suspension-requests', { token: mine.token });

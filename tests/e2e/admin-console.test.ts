@@ -41,8 +41,12 @@ async function snap(name: string): Promise<void> {
 /** An antd Select inside the form item labelled `label`: open it and pick the option. */
 async function pick(label: string, option: string): Promise<void> {
   // The chosen value covers the search input: click the select's box in that form item.
-  await page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) }).locator('.ant-select-selector').click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+  const item = page.locator('.ant-form-item', { has: page.getByLabel(label, { exact: true }) });
+  await item.locator('.ant-select-selector').click();
+  // The option whose whole text is `option` (内科, not 心血管内科), and then the form shows it chosen:
+  // a click lost while the dropdown was still opening must fail here, not save an empty field.
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: new RegExp(`^${option}$`) }).first().click();
+  await expect.poll(() => item.locator('.ant-select-selection-item').first().innerText().catch(() => '')).toBe(option);
 }
 
 /** The audit log's 操作 select lists every action, more than antd renders at once: search it. */
