@@ -7,7 +7,7 @@
  *   in_app  the inbox: the row itself is the message, so sending only makes it visible
  * A provider throws when the message did not go out; the job retries it with back-off.
  */
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 import type { Logger } from '../logger.js';
 import { fitWechatField, type WechatData, type WechatFieldType } from './wechat-fields.js';
 
