@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { Principal } from '../context.js';
 import type { AppDeps } from '../deps.js';
 import { defineRoute } from '../http/route.js';
-import { idParams, localTimeSchema } from '../http/schemas.js';
+import { idParams, localTimeSchema } from '../schemas.js';
 import { sessionSchema } from '../schedule/schedule.routes.js';
 import { addSlot } from '../schedule/sessions.js';
 import { shanghaiDate } from '../time/shanghai.js';

@@ -15,7 +15,7 @@ import { inTransaction } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
-import { idSchema } from '../http/schemas.js';
+import { idSchema } from '../schemas.js';
 import {
   defaultRules,
   getEffectiveRules,

@@ -8,7 +8,7 @@ import type { AppDeps } from '../deps.js';
 import { assertFeeEditable, ownSession } from '../doctor/profile.js';
 import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
-import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../http/schemas.js';
+import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../schemas.js';
 import { generateSessions } from './generator.js';
 import { addSlot, createSession, doctorIdOfUser, findDoctor, listSessions, setSlotCapacity, updateSessionFee } from './sessions.js';
 import { deleteTemplate, listTemplates, saveTemplate } from './templates.js';
