@@ -2,7 +2,7 @@
  * `npm run job -- <name>`: runs a scheduled job once, locally — the same function the
  * scheduled Lambda runs (serverless.yml). Prints the job's summary as JSON.
  */
-import type { AppDeps } from '../functions/src/http/deps.js';
+import type { AppDeps } from '../functions/src/deps.js';
 import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
 import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';

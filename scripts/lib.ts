@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { createDeps } from '../functions/src/bootstrap.js';
 import { loadConfig } from '../functions/src/config.js';
-import type { AppDeps } from '../functions/src/http/deps.js';
+import type { AppDeps } from '../functions/src/deps.js';
 
 /**
  * Uses DATABASE_URL / PlanetScale credentials when set; otherwise starts (or reuses) the local

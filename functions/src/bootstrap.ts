@@ -3,8 +3,8 @@
  * (server.ts for node:http, lambda/api.ts for AWS Lambda) start here, so they serve the same app.
  * Scheduled jobs import `createDeps` from deps.ts directly, without the HTTP app.
  */
+import type { AppDeps } from './deps.js';
 import { createApp, type AppOptions, type Listener } from './http/app.js';
-import type { AppDeps } from './http/deps.js';
 import { apiRoutes } from './routes.js';
 
 export { createDeps } from './deps.js';

@@ -4,7 +4,18 @@
  */
 import { hkdfSync } from 'node:crypto';
 import * as z from 'zod';
-import { SCRYPT_COST, SCRYPT_TEST_COST, type ScryptCost } from './auth/password.js';
+
+/** scrypt parameters of a password hash (auth/password.ts). */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+/** OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1. */
+export const SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+/** APP_ENV=test only: the suite hashes hundreds of passwords (see auth/password.ts). */
+export const SCRYPT_TEST_COST: ScryptCost = { N: 2 ** 12, r: 8, p: 1 };
 
 const DEV_JWT_SECRET = 'bx87h9-development-secret-not-for-production-use';
 // 32 bytes, base64. Development only: production must set FIELD_ENCRYPTION_KEY.

@@ -4,7 +4,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { createDeps, createListener } from './bootstrap.js';
-import type { AppDeps } from './http/deps.js';
+import type { AppDeps } from './deps.js';
 import { withFrontEndApps } from './http/static.js';
 
 export async function startServer(deps: AppDeps = createDeps()): Promise<Server> {

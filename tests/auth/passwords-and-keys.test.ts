@@ -4,8 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, SCRYPT_COST, verifyPassword } from '../../functions/src/auth/password.js';
-import { loadConfig } from '../../functions/src/config.js';
+import { hashPassword, verifyPassword } from '../../functions/src/auth/password.js';
+import { loadConfig, SCRYPT_COST } from '../../functions/src/config.js';
 import { lastSmsCode, newPhone } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 

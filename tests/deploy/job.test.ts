@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../functions/src/config.js';
 import { createDb } from '../../functions/src/db/create-db.js';
-import type { AppDeps } from '../../functions/src/http/deps.js';
+import type { AppDeps } from '../../functions/src/deps.js';
 import { lambdaJob } from '../../functions/src/lambda/job.js';
 import { createSmsSender } from '../../functions/src/notification/sms.js';
 import { systemClock } from '../../functions/src/time/shanghai.js';

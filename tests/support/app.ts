@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { loadConfig, type Config } from '../../functions/src/config.js';
 import { createListener } from '../../functions/src/bootstrap.js';
 import { createDb } from '../../functions/src/db/create-db.js';
-import type { AppDeps } from '../../functions/src/http/deps.js';
+import type { AppDeps } from '../../functions/src/deps.js';
 import { withFrontEndApps } from '../../functions/src/http/static.js';
 import { createLogger } from '../../functions/src/logger.js';
 import { createSmsSender } from '../../functions/src/notification/sms.js';

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, TextStream } from '../http/route.js';
-import { idParams } from '../http/schemas.js';
+import { idParams } from '../schemas.js';
 import { shanghaiDate } from '../time/shanghai.js';
 import {
   adminAppointmentDetailSchema,

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import { maskPhone } from '../auth/phone.js';
 import { appointmentStatuses } from '../booking/appointment-view.js';
 import type { Db } from '../db/create-db.js';
-import { idSchema, localDateSchema } from '../http/schemas.js';
+import { idSchema, localDateSchema } from '../schemas.js';
 import { shanghaiDate, shanghaiTime } from '../time/shanghai.js';
 import { auditEntrySchema, listAuditLog } from './audit-log.js';
 import { CSV_BOM, csvRow } from './csv.js';

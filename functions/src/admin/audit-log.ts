@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { maskPhone } from '../auth/phone.js';
 import type { Db } from '../db/create-db.js';
-import { localDateSchema } from '../http/schemas.js';
+import { localDateSchema } from '../schemas.js';
 import { shanghaiDayRange } from './shanghai-range.js';
 
 export const auditLogQuerySchema = z.strictObject({

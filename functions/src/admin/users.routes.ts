@@ -4,7 +4,7 @@ import { createStaffAccount, setAccountStatus, toAccountView } from '../auth/acc
 import { maskPhone } from '../auth/phone.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
-import { idParams } from '../http/schemas.js';
+import { idParams } from '../schemas.js';
 
 
 export const adminUserRoutes = [

@@ -3,9 +3,9 @@
  * transaction as the change when there is one (pass the `trx`), so the two cannot disagree.
  */
 import { CompiledQuery } from 'kysely';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import type { Trx } from '../db/transaction.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 
 export interface AuditEntry {
   /** Who did it; undefined for an anonymous caller (e.g. a failed login), 'system' for jobs. */

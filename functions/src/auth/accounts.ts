@@ -4,14 +4,14 @@
  * Every outcome that matters for security is written to the audit log.
  */
 import { randomUUID } from 'node:crypto';
+import type { Principal, RequestMeta, Role } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import type { Trx } from '../db/transaction.js';
 import { inTransaction } from '../db/transaction.js';
 import { recordAudit } from '../audit/audit.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta, Role } from '../http/route.js';
 import { dummyPasswordHash, hashPassword, needsRehash, verifyPassword } from './password.js';
 import { maskPhone } from './phone.js';
 import { consumeSmsCode } from './sms-codes.js';

@@ -1,7 +1,7 @@
 /** /api/v1/auth/* and /api/v1/me: thin handlers over auth/accounts.ts and auth/sms-codes.ts. */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
-import { okSchema } from '../http/schemas.js';
+import { okSchema } from '../schemas.js';
 import {
   changePassword,
   getAccount,

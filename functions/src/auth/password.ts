@@ -4,24 +4,15 @@
  * `needsRehash` tells the login to store it again at the configured cost.
  *
  * The cost is OWASP's for scrypt (N=2^17, r=8, p=1: 128 MiB and ~100+ ms of CPU per hash). It
- * comes from the configuration (config.ts): production and development always use
+ * comes from the configuration (config.ts, which owns the cost constants): production and development always use
  * SCRYPT_COST; only APP_ENV=test uses SCRYPT_TEST_COST, because the suite registers and logs in
  * hundreds of accounts and 2^17 would make it minutes slower on a small machine, while what
  * the tests check (verify, rehash, refusal) does not depend on the cost. tests/auth/passwords
  * asserts production's parameters.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { SCRYPT_COST, SCRYPT_TEST_COST, type ScryptCost } from '../config.js';
 
-export interface ScryptCost {
-  N: number;
-  r: number;
-  p: number;
-}
-
-/** OWASP Password Storage Cheat Sheet: scrypt with N=2^17, r=8, p=1. */
-export const SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
-/** APP_ENV=test only (config.ts). */
-export const SCRYPT_TEST_COST: ScryptCost = { N: 2 ** 12, r: 8, p: 1 };
 
 const KEY_LENGTH = 32;
 

@@ -35,9 +35,9 @@
  * password change still refuses them; a logout does not (they expire within 15 minutes).
  */
 import { sql } from 'kysely';
+import type { Role } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { AppError } from '../errors.js';
-import type { Role } from '../http/route.js';
 import type { AccessClaims } from './tokens.js';
 
 /** How long a process may act on what it last read (the bound for other processes). */

@@ -13,9 +13,9 @@
  */
 import { createHmac, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
-import type { AppDeps } from '../http/deps.js';
-import type { RequestMeta } from '../http/route.js';
 import { recordAudit } from '../audit/audit.js';
+import type { RequestMeta } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { maskPhone } from './phone.js';
 

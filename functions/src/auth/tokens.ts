@@ -21,8 +21,8 @@
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Config } from '../config.js';
+import type { Principal, Role } from '../context.js';
 import { AppError } from '../errors.js';
-import type { Principal, Role } from '../http/route.js';
 
 const ISSUER = 'bx87h9';
 const AUDIENCE = 'bx87h9-api';

@@ -72,12 +72,12 @@
 import { createHash, randomInt } from 'node:crypto';
 import { CompiledQuery, sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import type { Db } from '../db/create-db.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { overridesFromColumns, resolveRules, ruleColumns, type EffectiveRules, type RuleName } from '../rules/booking-rules.js';
 import { shanghaiDate } from '../time/shanghai.js';
 import { findOwnAppointment, toAppointmentView, type AppointmentView } from './appointment-view.js';

@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, Reply } from '../http/route.js';
-import { idParams } from '../http/schemas.js';
+import { idParams } from '../schemas.js';
 import { payAppointment } from './pay.js';
 import { appointmentSchema } from './appointment-view.js';
 import { bookAppointment, IDEMPOTENCY_KEY_PATTERN } from './book.js';

@@ -4,10 +4,10 @@
  * booking, the refund are one transaction (transitions.ts, refunds.ts).
  */
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { recordRefunds, settleRefunds, type RecordedRefund } from './refunds.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';

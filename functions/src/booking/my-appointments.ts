@@ -7,8 +7,8 @@
  *   past       completed or no-show, or any still-active one whose date has gone by
  *   cancelled  cancelled (by the patient, a suspension or an admin) or expired
  */
-import type { AppDeps } from '../http/deps.js';
-import type { Principal } from '../http/route.js';
+import type { Principal } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { shanghaiDate } from '../time/shanghai.js';
 import { findOwnAppointment, toAppointmentView, viewQuery, type AppointmentView } from './appointment-view.js';
 import { expireOverdueHolds } from './expire.js';

@@ -7,11 +7,11 @@
  * lost its race against expiry or a suspension is refunded, recorded and audited as such.
  */
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { inTransaction } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
 import { canMove, moveAppointments, TransitionLost } from './transitions.js';

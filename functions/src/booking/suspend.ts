@@ -16,10 +16,10 @@
  * appointments, so one transaction is short enough.
  */
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import { inTransaction } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { notifyAppointments } from '../notification/outbox.js';
 import { recordRefunds, settleRefunds } from './refunds.js';
 import { shanghaiToInstant } from '../time/shanghai.js';

@@ -2,12 +2,12 @@
 import { createStaffAccount } from '../auth/accounts.js';
 import { sessionsChanged } from '../auth/revocation.js';
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { TITLE_LABELS, type DoctorTitle } from './catalog.js';
 
 export interface DepartmentInput {

@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { passwordSchema, phoneSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
-import { feeFenSchema, idParams, idSchema, localDateSchema } from '../http/schemas.js';
+import { feeFenSchema, idParams, idSchema, localDateSchema } from '../schemas.js';
 import { doctorCalendar } from './calendar.js';
 import { departmentTree, getDepartment, getDoctor, listDoctors } from './catalog.js';
 import { createDoctor, listDepartmentsForAdmin, listDoctorsForAdmin, saveDepartment, updateDoctor } from './catalog-admin.js';

@@ -6,7 +6,7 @@
 import { createStaffAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/password.js';
 import { inTransaction } from '../db/transaction.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 
 export const DEMO_ACCOUNTS = {
   admin: { phone: '13800000001', password: 'Admin2026', role: 'admin' as const, displayName: '系统管理员' },

@@ -3,9 +3,10 @@
  * who am I, and 加号 on my own session. The doctor always comes from the login.
  */
 import * as z from 'zod';
-import type { AppDeps } from '../http/deps.js';
-import { defineRoute, type Principal } from '../http/route.js';
-import { idParams, localTimeSchema } from '../http/schemas.js';
+import type { Principal } from '../context.js';
+import type { AppDeps } from '../deps.js';
+import { defineRoute } from '../http/route.js';
+import { idParams, localTimeSchema } from '../schemas.js';
 import { sessionSchema } from '../schedule/schedule.routes.js';
 import { addSlot } from '../schedule/sessions.js';
 import { shanghaiDate } from '../time/shanghai.js';

@@ -9,12 +9,12 @@
 import { recordAudit } from '../audit/audit.js';
 import { forgetFullSlots } from '../booking/full-slots.js';
 import { suspendSession } from '../booking/suspend.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { shanghaiToInstant, type LocalDate } from '../time/shanghai.js';
 
 export interface SuspensionRequestView {

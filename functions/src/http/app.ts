@@ -7,14 +7,15 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router, { type HTTPMethod } from 'find-my-way';
 import * as z from 'zod';
+import type { Principal, RequestMeta } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { checkNotRevoked } from '../auth/revocation.js';
 import { verifyAccessToken } from '../auth/tokens.js';
-import type { AppDeps } from './deps.js';
 import { readJsonBody } from './body.js';
 import { applyCors, securityHeaders } from './headers.js';
 import { sendError, sendJson, sendTextStream, validationError } from './respond.js';
-import { Reply, TextStream, type Principal, type RequestMeta, type RouteSpec } from './route.js';
+import { Reply, TextStream, type RouteSpec } from './route.js';
 
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 

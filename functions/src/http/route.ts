@@ -4,25 +4,12 @@
  * value; they never touch `req`/`res`.
  */
 import type { z } from 'zod';
+import type { Principal, RequestMeta, Role } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import type { ErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { AppDeps } from './deps.js';
 
-export type Role = 'patient' | 'doctor' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-/** The authenticated caller, from a verified access token. */
-export interface Principal {
-  userId: number;
-  role: Role;
-}
-
-/** Facts about the request that the domain records (audit log, rate limits). */
-export interface RequestMeta {
-  requestId: string;
-  ip: string;
-  userAgent: string | undefined;
-}
 
 export type RouteAuth = 'public' | 'authenticated' | readonly Role[];
 

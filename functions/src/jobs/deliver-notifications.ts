@@ -5,7 +5,7 @@
  * or until `budgetMs` has passed so a Lambda run ends well within its timeout (the next run
  * carries on); any number of runs may overlap.
  */
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 import { createChannels, type Channels } from '../notification/channels.js';
 import { deliverDueNotifications, DELIVERY_DEFAULTS, type DeliveryOptions, type DeliverySummary } from '../notification/delivery.js';
 

@@ -5,7 +5,7 @@
  * never leaves places stranded for more than one run.
  */
 import { expireOverdueHolds, type ExpirySummary } from '../booking/expire.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 
 const BATCH = 500;
 

@@ -4,7 +4,7 @@
  * `npm run job -- send-reminders` locally. Runs may repeat or overlap: each reminder is
  * enqueued once (outbox dedupe key).
  */
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 import { enqueueDueReminders, type ReminderSummary } from '../notification/reminders.js';
 
 export function sendReminders(deps: AppDeps): Promise<ReminderSummary> {

@@ -10,7 +10,7 @@
  * export const handler = lambdaJob('generate-sessions', generateSessions);
  */
 import { createDeps } from '../deps.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 
 /** A scheduled piece of domain work; its summary (counts, ids) is logged after every run. */
 export type DomainJob<Summary> = (deps: AppDeps) => Promise<Summary>;

@@ -7,8 +7,8 @@
  *   in_app  the inbox: the row itself is the message, so sending only makes it visible
  * A provider throws when the message did not go out; the job retries it with back-off.
  */
-import type { AppDeps } from '../http/deps.js';
 import type { Logger } from '../logger.js';
+import type { SmsSender } from './sms.js';
 import { fitWechatField, type WechatData, type WechatFieldType } from './wechat-fields.js';
 
 export type ChannelName = 'sms' | 'wechat' | 'in_app';
@@ -56,7 +56,7 @@ export function createWechatDevChannel(log?: Logger): WechatDevChannel {
 }
 
 /** The channels of a running system: SMS through `deps.sms`, the dev WeChat provider, the inbox. */
-export function createChannels(deps: Pick<AppDeps, 'sms' | 'log'>): Channels {
+export function createChannels(deps: { sms: SmsSender; log: Logger }): Channels {
   return {
     sms: {
       send: (m) => deps.sms.send({ phone: m.recipient, template: m.template, params: {}, text: m.text, dedupeKey: m.dedupeKey, record: false }),

@@ -1,7 +1,7 @@
 /** /api/v1/me/messages…: a patient's inbox (消息); /api/v1/me/wechat-consents: 订阅消息 consents. */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
-import { idParams, okSchema } from '../http/schemas.js';
+import { idParams, okSchema } from '../schemas.js';
 import { listInbox, markAllRead, markRead, recordWechatConsents, unreadCount } from './inbox.js';
 import { templateNames, type TemplateName } from './templates.js';
 

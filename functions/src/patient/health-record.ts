@@ -1,8 +1,8 @@
 /** The basic health record of a profile: read and written by the profile's owner only. */
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import { inTransaction } from '../db/transaction.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
+import type { AppDeps } from '../deps.js';
 import { findOwnProfile } from './profiles.js';
 
 export type BloodType = 'A' | 'B' | 'AB' | 'O' | 'unknown';

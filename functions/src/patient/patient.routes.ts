@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { phoneSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
-import { idParams, localDateSchema, okSchema } from '../http/schemas.js';
+import { idParams, localDateSchema, okSchema } from '../schemas.js';
 import { getHealthRecord, putHealthRecord } from './health-record.js';
 import { createProfile, deleteProfile, listProfiles, updateProfile } from './profiles.js';
 

@@ -6,12 +6,12 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
 import { maskPhone } from '../auth/phone.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiDate, type LocalDate } from '../time/shanghai.js';
 import { ID_TYPE_LABELS, isValidIdNumber, maskIdNumber, normaliseIdNumber, parseResidentId, type IdType } from './id-document.js';

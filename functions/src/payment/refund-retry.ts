@@ -14,7 +14,7 @@
  */
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
-import type { AppDeps } from '../http/deps.js';
+import type { AppDeps } from '../deps.js';
 import { paymentProvider, refundNumber, type PaymentProvider } from './provider.js';
 
 /** How long a run owns a payment it is retrying, and how old an unconfirmed refund must be to be due. */

@@ -9,12 +9,13 @@
  */
 import * as z from 'zod';
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { inTransaction } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import { defineRoute, type Principal, type RequestMeta } from '../http/route.js';
-import { idSchema } from '../http/schemas.js';
+import { defineRoute } from '../http/route.js';
+import { idSchema } from '../schemas.js';
 import {
   defaultRules,
   getEffectiveRules,

@@ -15,8 +15,8 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
 import { getEffectiveRules, releaseAt, type EffectiveRules } from '../rules/booking-rules.js';
 import { addDays, isoWeekday, shanghaiDate } from '../time/shanghai.js';
 import { insertSession } from './sessions.js';

@@ -3,11 +3,12 @@
  * (`/doctor/…`, the doctor id comes from the login, never from the request).
  */
 import * as z from 'zod';
+import type { Principal } from '../context.js';
+import type { AppDeps } from '../deps.js';
 import { assertFeeEditable, ownSession } from '../doctor/profile.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import { defineRoute, type Principal } from '../http/route.js';
-import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../http/schemas.js';
+import { defineRoute } from '../http/route.js';
+import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../schemas.js';
 import { generateSessions } from './generator.js';
 import { addSlot, createSession, doctorIdOfUser, findDoctor, listSessions, setSlotCapacity, updateSessionFee } from './sessions.js';
 import { deleteTemplate, listTemplates, saveTemplate } from './templates.js';

@@ -6,13 +6,13 @@
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import { forgetFullSlots } from '../booking/full-slots.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { getEffectiveRules, releaseAt } from '../rules/booking-rules.js';
 import { shanghaiDate, shanghaiToInstant, type LocalDate, type LocalTime } from '../time/shanghai.js';
 import { MAX_SESSION_NUMBERS, periodOf, planSlots, toMinutes, type Period } from './slot-plan.js';

@@ -1,10 +1,10 @@
 /** A doctor's weekly clinic pattern (出诊模板), from which the generator makes sessions. */
 import { recordAudit } from '../audit/audit.js';
+import type { Principal, RequestMeta } from '../context.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction } from '../db/transaction.js';
+import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
-import type { AppDeps } from '../http/deps.js';
-import type { Principal, RequestMeta } from '../http/route.js';
 import { periodOf, planSlots, type Period } from './slot-plan.js';
 
 export interface TemplateInput {

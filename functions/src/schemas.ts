@@ -1,4 +1,7 @@
-/** zod schemas shared by routes of several domains. */
+/**
+ * zod schemas of the API's shared field types (ids, Shanghai dates and times, money), used by
+ * several domains' query and body schemas and their routes; owned by the domain, not by http/.
+ */
 import * as z from 'zod';
 
 /**
