@@ -10,8 +10,9 @@ import { REPO_ROOT } from '../miniapp/build.js';
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
 
 /**
- * A 375 px phone. `screenshotPrefix` makes it clear only its own earlier screenshots (another
- * browser test may be writing its own beside them); without it every screenshot is cleared.
+ * A 375 px phone. It clears only its own earlier screenshots, since other browser tests write
+ * theirs beside them in parallel: those starting with `screenshotPrefix`, or without one the
+ * numbered `NN-name.png` files that `snap` writes.
  */
 export async function launchPhone(options: { screenshotPrefix?: string } = {}): Promise<{ browser: Browser; page: Page }> {
   const browser = await chromium.launch({
@@ -32,9 +33,9 @@ export async function launchPhone(options: { screenshotPrefix?: string } = {}): 
   page.setDefaultTimeout(15_000);
   // Only this run's screenshots: a stale one from an earlier run would mislead whoever looks.
   const prefix = options.screenshotPrefix;
-  if (prefix === undefined) rmSync(ARTIFACTS, { recursive: true, force: true });
+  const own = (name: string) => (prefix === undefined ? /^\d{2}-.*\.png$/.test(name) : name.startsWith(prefix));
   mkdirSync(ARTIFACTS, { recursive: true });
-  if (prefix !== undefined) for (const name of readdirSync(ARTIFACTS)) if (name.startsWith(prefix)) rmSync(path.join(ARTIFACTS, name), { force: true });
+  for (const name of readdirSync(ARTIFACTS)) if (own(name)) rmSync(path.join(ARTIFACTS, name), { force: true });
   return { browser, page };
 }
 
