@@ -342,7 +342,8 @@ CREATE TABLE IF NOT EXISTS notification (
   user_id BIGINT UNSIGNED NULL,
   template VARCHAR(50) NOT NULL,
   payload TEXT NOT NULL, -- JSON
-  status ENUM('pending', 'sent', 'failed') NOT NULL DEFAULT 'pending',
+  -- 'skipped': moot by the time it was due (a payment reminder after the payment), never sent.
+  status ENUM('pending', 'sent', 'failed', 'skipped') NOT NULL DEFAULT 'pending',
   attempts INT UNSIGNED NOT NULL DEFAULT 0,
   last_error VARCHAR(500) NULL,
   send_after DATETIME(3) NOT NULL,

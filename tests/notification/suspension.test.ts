@@ -24,6 +24,8 @@ it('a 停诊 reaches each patient once by SMS, even at 23:30, and in the inbox w
   const patients = await createPatients(db, 2);
   const ids: number[] = [];
   for (const p of patients) ids.push((await book(app, p, session.slotIds[0]!)).body.id);
+  // Each free booking wrote its 预约成功 message (tests/notification/causes.test.ts): not this test's subject.
+  expect(await db.deleteFrom('notification').where('template', '=', 'booking_confirmed').executeTakeFirst()).toMatchObject({ numDeletedRows: 4n });
 
   const res = await app.request('POST', `/api/v1/doctor/sessions/${session.sessionId}/suspend`, {
     token: await tokenFor(app, doctor.doctorUserId, 'doctor'),

@@ -83,7 +83,7 @@ export const adminAppointmentDetailSchema = z.object({
       id: z.number().int(),
       channel: z.enum(['sms', 'wechat', 'in_app']),
       template: z.string(),
-      status: z.enum(['pending', 'sent', 'failed']),
+      status: z.enum(['pending', 'sent', 'failed', 'skipped']),
       attempts: z.number().int(),
       lastError: z.string().nullable(),
       createdAt: z.iso.datetime(),

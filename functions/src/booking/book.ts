@@ -18,7 +18,9 @@
  *     UPDATE slot SET remaining = remaining - 1, next_seq = LAST_INSERT_ID(…)
  *      WHERE id = ? AND remaining > 0 AND EXISTS (session open, released, bookable; doctor,
  *                     department and its 大科 active)
- *     INSERT appointment (queue number from next_seq)
+ *     INSERT appointment … SELECT … FROM clinic_session   (queue number from next_seq; the doctor
+ *                     and department read from the session row under its lock, see below)
+ *     INSERT notification                    -- 预约成功 (free) or the 待支付提醒 due before the hold ends
  *   COMMIT
  *
  * The slot row, the one row every patient of a slot contends for, is locked from its UPDATE to
@@ -28,6 +30,15 @@
  * gate (to refuse cheaply) and by the UPDATE itself (its EXISTS is a locking read of the
  * session, doctor and department rows, so a suspension, a later release or a deactivation
  * that commits while we wait for the slot row is seen).
+ *
+ * The new appointment's doctor and department (denormalised onto the appointment) are taken
+ * from the session row by the INSERT's own SELECT — a locking read in InnoDB, after the slot
+ * UPDATE's EXISTS has share-locked that row — never from the gate's earlier read: a 替诊
+ * (schedule/substitution.ts) that commits between the gate and the slot lock would otherwise
+ * book the patient to the old doctor after the substitution had moved everyone else. The
+ * SELECT also requires the doctor the gate read, so the answer and the message (which name
+ * that doctor) cannot disagree with the row: when a 替诊 came in between, it inserts nothing
+ * and the booking starts over from the gate (SessionChanged), rare enough to cost nothing.
  *
  * Lock order — the one order of every module that locks rows (DESIGN §3), so that two of them
  * queue behind each other instead of deadlocking:
@@ -79,6 +90,9 @@ import type { Db } from '../db/create-db.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { overridesFromColumns, resolveRules, ruleColumns, type EffectiveRules, type RuleName } from '../rules/booking-rules.js';
+import { enqueueNotification } from '../notification/outbox.js';
+import { paymentDueAt, shanghaiWallClock } from '../notification/payment-due.js';
+import type { VisitParams } from '../notification/templates.js';
 import { shanghaiDate } from '../time/shanghai.js';
 import { findOwnAppointment, toAppointmentView, type AppointmentView } from './appointment-view.js';
 import { bookableCondition, DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts } from './bookability.js';
@@ -101,6 +115,9 @@ export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
 
 /** Raised inside the transaction when the conditional UPDATE took no place: rolls it back. */
 class NoPlaceTaken extends Error {}
+
+/** Raised inside the transaction when the session's doctor is no longer the gate's (a 替诊): start over. */
+class SessionChanged extends Error {}
 
 /** 订单号: the booking's Shanghai date and 12 random digits, e.g. 20260310482915730264. */
 export function newOrderNumber(now: Date): string {
@@ -180,6 +197,8 @@ type GateRow = SlotFacts &
     department_id: number;
     department_name: string;
     department_location: string | null;
+    /** The account's phone, for the booking's SMS. */
+    account_phone: string | null;
     replay_id: number | null;
     /** NULL unless the profile is the caller's and not deleted. */
     profile_id: number | null;
@@ -219,7 +238,7 @@ const GATE = statement<GateParameters>()`
          cs.department_id, dep.name AS department_name, dep.location AS department_location,
          ${raw(DOCTOR_AVAILABLE_SQL)} AS doctor_available,
          ${raw(bookingRuleColumnsSql('rd'))}, ${raw(bookingRuleColumnsSql('rp'))}, ${raw(bookingRuleColumnsSql('rg'))},
-         p.id AS profile_id, u.banned_until, k.id AS replay_id,
+         p.id AS profile_id, u.banned_until, u.phone AS account_phone, k.id AS replay_id,
          a.id AS held_id, a.department_id AS held_department_id, a.session_id AS held_session_id
     FROM slot s
     JOIN clinic_session cs ON cs.id = s.session_id
@@ -372,11 +391,20 @@ export function takePlaceParameters(slotId: number, now: Date): unknown[] {
   return [now, slotId, ...BOOKABLE_CONDITION.parameters(now)];
 }
 
+/**
+ * The doctor and department come from the session row as it is under its lock (see the top),
+ * and only while the doctor is still the one the gate read: otherwise nothing is inserted.
+ */
 const INSERT_APPOINTMENT_SQL = `
   INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
                            session_date, period, slot_start, slot_end, queue_number, fee_fen, status,
                            hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  SELECT ?, ?, ?, ?, cs.id, cs.doctor_id, cs.department_id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+    FROM clinic_session cs
+   WHERE cs.id = ? AND cs.doctor_id = ?`;
+
+/** How often a booking starts over because a 替诊 changed its session's doctor meanwhile. */
+const SESSION_CHANGE_RETRIES = 3;
 
 /**
  * Books `request.slotId` for the caller's profile `request.profileId`. Enforces: the profile
@@ -387,6 +415,16 @@ const INSERT_APPOINTMENT_SQL = `
  * is `booked` at once.
  */
 export async function bookAppointment(deps: AppDeps, principal: Principal, request: BookingRequest, meta: RequestMeta): Promise<BookingResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await bookOnce(deps, principal, request, meta);
+    } catch (error) {
+      if (!(error instanceof SessionChanged) || attempt >= SESSION_CHANGE_RETRIES) throw error;
+    }
+  }
+}
+
+async function bookOnce(deps: AppDeps, principal: Principal, request: BookingRequest, meta: RequestMeta): Promise<BookingResult> {
   const { db } = deps;
   const now = deps.clock.now();
 
@@ -452,11 +490,15 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
       for (let insertTry = 1; ; insertTry++) {
         try {
           const inserted = await execute(trx, INSERT_APPOINTMENT_SQL, [
-            orderNo, principal.userId, request.profileId, request.slotId, slot.session_id, slot.doctor_id,
-            slot.department_id, slot.session_date, slot.period, slot.start_time, slot.end_time, queueNumber,
+            orderNo, principal.userId, request.profileId, request.slotId,
+            slot.session_date, slot.period, slot.start_time, slot.end_time, queueNumber,
             slot.fee_fen, status, holdExpiresAt, request.idempotencyKey, hash, now, now,
+            slot.session_id, slot.doctor_id,
           ]);
-          return { id: Number(inserted.insertId), queueNumber, orderNo };
+          if (Number(inserted.numAffectedRows ?? 0) !== 1) throw new SessionChanged();
+          const id = Number(inserted.insertId);
+          await notifyBooked(trx, { id, orderNo, accountId: principal.userId, phone: slot.account_phone, patientName: locked.real_name, slot, holdExpiresAt }, now);
+          return { id, queueNumber, orderNo };
         } catch (error) {
           if (insertTry >= 2 || !isDuplicateKey(error, 'uq_appointment_queue_number')) throw error;
           queueNumber = await freeQueueNumber(trx, slot.session_id, slot.seq_start, slot.seq_count, queueNumber);
@@ -512,6 +554,43 @@ export async function bookAppointment(deps: AppDeps, principal: Principal, reque
       expired_at: null,
     }),
   };
+}
+
+/**
+ * In the booking's transaction, its one message: 预约成功 for a free booking (booked at once),
+ * else the 待支付提醒, due shortly before the hold runs out and skipped if paid by then
+ * (notification/payment-due.ts). Built from what the gate read — checked against the session
+ * row by the INSERT — so it costs one INSERT and no read under the slot lock.
+ */
+async function notifyBooked(
+  trx: Trx,
+  booked: { id: number; orderNo: string; accountId: number; phone: string | null; patientName: string; slot: GateRow; holdExpiresAt: Date | null },
+  now: Date,
+): Promise<void> {
+  const { slot } = booked;
+  const visit: VisitParams = {
+    orderNo: booked.orderNo,
+    patientName: booked.patientName,
+    departmentName: slot.department_name,
+    doctorName: slot.doctor_name,
+    visitTime: `${slot.session_date} ${slot.start_time.slice(0, 5)}`,
+  };
+  const common = { userId: booked.accountId, phone: booked.phone ?? undefined, appointmentId: booked.id };
+  if (booked.holdExpiresAt === null) {
+    await enqueueNotification(trx, { ...common, template: 'booking_confirmed', params: visit, dedupeKey: `booking_confirmed:${booked.id}` }, now);
+  } else {
+    await enqueueNotification(
+      trx,
+      {
+        ...common,
+        template: 'payment_due',
+        params: { ...visit, payBy: shanghaiWallClock(booked.holdExpiresAt) },
+        dedupeKey: `payment_due:${booked.id}`,
+        sendAfter: paymentDueAt(now, booked.holdExpiresAt),
+      },
+      now,
+    );
+  }
 }
 
 /** The conditional UPDATE took nothing: a fresh read says why (full, suspended, past…). */

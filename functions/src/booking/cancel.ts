@@ -8,6 +8,7 @@ import type { Principal, RequestMeta } from '../context.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { notifyAppointments } from '../notification/outbox.js';
 import { recordRefunds, settleRefunds, type RecordedRefund } from './refunds.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
@@ -67,7 +68,9 @@ export async function cancelAppointment(
 /**
  * In the caller's transaction: the patient's cancellation of `appointment` (checked cancellable
  * by the caller) — its place returned, a payment recorded refunded, the audit entry. Throws
- * TransitionLost (roll back) when it left a cancellable status meanwhile. The refunds it
+ * TransitionLost (roll back) when it left a cancellable status meanwhile. The patient's
+ * 预约已取消 message is written in it too (refund_made follows when the provider confirms the
+ * refund, refunds.ts). The refunds it
  * returns are for `settleRefunds` after COMMIT.
  */
 export async function cancelWithin(
@@ -79,6 +82,7 @@ export async function cancelWithin(
   await releasePlaces(trx, [{ slotId: appointment.slot_id }], now);
   await moveAppointments(trx, 'cancel', [appointment.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: by.reason ?? null }, now);
   const recorded = await recordRefunds(trx, [{ id: appointment.id, orderNo: appointment.order_no }], now);
+  await notifyAppointments(trx, 'appointment_cancelled', [{ appointmentId: appointment.id, params: { by: 'patient', reason: by.reason ?? '' } }], now);
   await recordAudit(
     trx,
     {

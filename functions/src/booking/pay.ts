@@ -2,7 +2,7 @@
  * Paying a `pending_payment` appointment (simulated provider). The provider is charged first,
  * outside any transaction, idempotently by order number; then one conditional UPDATE moves the
  * appointment to `booked` only while its hold is still valid, with the payment row and the audit
- * entry in the same transaction. Paying twice answers with the booked appointment; a hold that
+ * entry and the patient's 预约成功 message in the same transaction. Paying twice answers with the booked appointment; a hold that
  * ran out is expired on the spot (its place returned) and answered HOLD_EXPIRED. A charge that
  * lost its race against expiry or a suspension is refunded, recorded and audited as such.
  */
@@ -12,6 +12,7 @@ import type { Db } from '../db/create-db.js';
 import { inTransaction } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { enqueueNotification, notifyAppointments } from '../notification/outbox.js';
 import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
 import { canMove, moveAppointments, TransitionLost } from './transitions.js';
@@ -79,6 +80,7 @@ export async function payAppointment(
         },
         now,
       );
+      await notifyAppointments(trx, 'booking_confirmed', [{ appointmentId: row.id, params: {} }], now);
     });
   } catch (error) {
     if (!(error instanceof TransitionLost)) throw error;
@@ -113,8 +115,8 @@ async function afterLostPayment(
 
 /**
  * Gives back a charge whose appointment had moved on, and records it — the payment row and the
- * audit entry (actor: the payer; reason: the appointment's status) in one transaction, like
- * every other refund. A repeat (the same charge refunded by a retried request) changes nothing.
+ * audit entry (actor: the payer; reason: the appointment's status) and the patient's 退款已到账
+ * message in one transaction, like every other confirmed refund. A repeat (the same charge refunded by a retried request) changes nothing.
  */
 async function refundUnbookedCharge(
   db: Db,
@@ -159,6 +161,17 @@ async function refundUnbookedCharge(
         target: { type: 'appointment', id: row.order_no },
         meta: by.meta,
         summary: { appointmentId: row.id, amountFen: row.fee_fen, providerTxnId, refundTxnId, reason },
+      },
+      now,
+    );
+    await enqueueNotification(
+      trx,
+      {
+        template: 'refund_made',
+        params: { orderNo: row.order_no, amountFen: row.fee_fen },
+        userId: by.principal.userId,
+        dedupeKey: `refund_made:${row.id}`,
+        appointmentId: row.id,
       },
       now,
     );

@@ -5,9 +5,12 @@
  * the transaction holds the slot row, and its refund id is stored when it answers. A payment
  * that is 'refunded' with no refund_txn_id is therefore a refund recorded but not yet
  * confirmed by the provider; the refund number (R + order number) makes asking again safe.
+ * The patient's 退款已到账 message is written with the confirmation (here, or by the retry job
+ * payment/refund-retry.ts), never before: a recorded refund is not yet money back.
  */
 import type { Db } from '../db/create-db.js';
-import type { Trx } from '../db/transaction.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
+import { notifyAppointments } from '../notification/outbox.js';
 import type { Logger } from '../logger.js';
 import { paymentProvider, refundNumber } from '../payment/provider.js';
 
@@ -47,7 +50,11 @@ export async function recordRefunds(trx: Trx, appointments: ReadonlyArray<{ id: 
   }));
 }
 
-/** After COMMIT: asks the provider to pay the recorded refunds back and stores its refund ids. */
+/**
+ * After COMMIT: asks the provider to pay the recorded refunds back, and stores each refund id
+ * with the patient's 退款已到账 message in one transaction — only if the refund was still
+ * unconfirmed, so a retry job that confirmed it meanwhile means one message, not two.
+ */
 export async function settleRefunds(db: Db, refunds: readonly RecordedRefund[], now: Date, log: Logger): Promise<void> {
   const provider = paymentProvider();
   for (const refund of refunds) {
@@ -58,11 +65,16 @@ export async function settleRefunds(db: Db, refunds: readonly RecordedRefund[], 
         refundNo: refundNumber(refund.orderNo),
         amountFen: refund.amountFen,
       });
-      await db
-        .updateTable('payment')
-        .set({ refund_txn_id: refundTxnId, updated_at: now })
-        .where('appointment_id', '=', refund.appointmentId)
-        .execute();
+      await inTransaction(db, async (trx) => {
+        const stored = await trx
+          .updateTable('payment')
+          .set({ refund_txn_id: refundTxnId, updated_at: now })
+          .where('appointment_id', '=', refund.appointmentId)
+          .where('refund_txn_id', 'is', null)
+          .executeTakeFirst();
+        if (Number(stored.numUpdatedRows) !== 1) return;
+        await notifyAppointments(trx, 'refund_made', [{ appointmentId: refund.appointmentId, params: { amountFen: refund.amountFen } }], now);
+      });
     } catch (error) {
       // The refund stays recorded without a provider id; asking again with the same refund number is safe.
       log.error({ err: error, appointmentId: refund.appointmentId }, 'refund not confirmed by the payment provider');

@@ -149,7 +149,7 @@ export interface Notification {
   recipient: string;
   send_after: Date;
   sent_at: Generated<Date | null>;
-  status: Generated<"failed" | "pending" | "sent">;
+  status: Generated<"failed" | "pending" | "sent" | "skipped">;
   template: string;
   urgent: Generated<number>;
   user_id: Generated<number | null>;

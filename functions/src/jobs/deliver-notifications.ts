@@ -17,7 +17,7 @@ export async function deliverNotifications(
   const budgetMs = options.budgetMs ?? 45_000;
   const batchSize = options.batchSize ?? DELIVERY_DEFAULTS.batchSize;
   const started = Date.now();
-  const total = { claimed: 0, sent: 0, retrying: 0, failed: 0, deferred: 0, rounds: 0 };
+  const total = { claimed: 0, sent: 0, retrying: 0, failed: 0, deferred: 0, skipped: 0, rounds: 0 };
   for (;;) {
     const round = await deliverDueNotifications(deps.db, channels, () => deps.clock.now(), options);
     total.rounds += 1;
@@ -26,6 +26,7 @@ export async function deliverNotifications(
     total.retrying += round.retrying;
     total.failed += round.failed;
     total.deferred += round.deferred;
+    total.skipped += round.skipped;
     if (round.claimed < batchSize || Date.now() - started > budgetMs) return total;
   }
 }

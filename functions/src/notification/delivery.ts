@@ -17,6 +17,11 @@
  * Every change after the claim is conditional on the claim token, so a runner whose lease
  * lapsed never overwrites the outcome of the runner that took over.
  *
+ * A message that is moot by the time it is due — a payment reminder whose appointment was paid,
+ * cancelled or expired meanwhile (templates.ts, `onlyWhile`) — is marked 'skipped', never sent,
+ * on every channel (its inbox entry too). The check is made after the claim, just before the
+ * send: a payment committed in the milliseconds between them can still meet one reminder.
+ *
  * A claim walks the due index and then the rows, while another runner's "sent" update locks
  * rows and then the index: InnoDB may pick one of them as a deadlock victim. Each is a single
  * autocommit statement that changed nothing when rolled back, so it is simply run again.
@@ -27,6 +32,7 @@ import { isRetryableTransactionError } from '../db/driver-errors.js';
 import { inTransaction } from '../db/transaction.js';
 import type { Channels, ChannelName, OutboundMessage } from './channels.js';
 import { inQuietHours, quietHoursEnd } from './quiet-hours.js';
+import { onlyWhileStatuses } from './templates.js';
 
 export interface DeliveryOptions {
   /** Messages claimed per round. */
@@ -59,6 +65,8 @@ export interface DeliverySummary {
   failed: number;
   /** SMS due in quiet hours, moved to 07:00. */
   deferred: number;
+  /** Moot when due (see the top): status 'skipped'. */
+  skipped: number;
 }
 
 /** The wait before try number `attempts + 1`, after `attempts` failed tries. */
@@ -77,6 +85,7 @@ interface ClaimedRow {
   dedupe_key: string | null;
   urgent: number;
   attempts: number;
+  appointment_id: number | null;
 }
 
 /**
@@ -104,15 +113,19 @@ export async function deliverDueNotifications(
       .limit(o.batchSize)
       .executeTakeFirst(),
   );
-  const summary: DeliverySummary = { claimed: Number(claim.numUpdatedRows), sent: 0, retrying: 0, failed: 0, deferred: 0 };
+  const summary: DeliverySummary = { claimed: Number(claim.numUpdatedRows), sent: 0, retrying: 0, failed: 0, deferred: 0, skipped: 0 };
   if (summary.claimed === 0) return summary;
 
   let rows: ClaimedRow[] = await db
     .selectFrom('notification')
-    .select(['id', 'channel', 'channel_choice', 'user_id', 'recipient', 'template', 'payload', 'dedupe_key', 'urgent', 'attempts'])
+    .select(['id', 'channel', 'channel_choice', 'user_id', 'recipient', 'template', 'payload', 'dedupe_key', 'urgent', 'attempts', 'appointment_id'])
     .where('claim_token', '=', token)
     .orderBy('id')
     .execute();
+  const moot = await mootMessages(db, rows);
+  for (const id of moot) await release(db, token, id, { status: 'skipped' });
+  summary.skipped = moot.size;
+  rows = rows.filter((r) => !moot.has(r.id));
   rows = await chooseChannels(db, token, rows, now);
 
   const sentIds: number[] = [];
@@ -172,7 +185,7 @@ async function release(
   db: Db,
   token: string,
   id: number,
-  changes: { send_after?: Date; attempts?: number; status?: 'failed'; last_error?: string },
+  changes: { send_after?: Date; attempts?: number; status?: 'failed' | 'skipped'; last_error?: string },
 ): Promise<void> {
   await retried(() =>
     db
@@ -181,6 +194,26 @@ async function release(
       .where('id', '=', id)
       .where('claim_token', '=', token)
       .execute(),
+  );
+}
+
+/** The ids of `rows` whose appointment has left the statuses their template is meaningful in (see the top). */
+async function mootMessages(db: Db, rows: readonly ClaimedRow[]): Promise<Set<number>> {
+  const conditional = rows.filter((r) => r.appointment_id !== null && onlyWhileStatuses(r.template));
+  if (conditional.length === 0) return new Set();
+  const appointments = await db
+    .selectFrom('appointment')
+    .select(['id', 'status'])
+    .where('id', 'in', [...new Set(conditional.map((r) => r.appointment_id!))])
+    .execute();
+  const status = new Map(appointments.map((a) => [a.id, a.status]));
+  return new Set(
+    conditional
+      .filter((r) => {
+        const current = status.get(r.appointment_id!);
+        return current === undefined || !onlyWhileStatuses(r.template)!.includes(current);
+      })
+      .map((r) => r.id),
   );
 }
 

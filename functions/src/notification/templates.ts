@@ -7,6 +7,7 @@
  * Times in parameters are Shanghai wall-clock strings made with time/shanghai.ts
  * (`YYYY-MM-DD HH:MM`), never Date objects: a template never depends on the server's TZ.
  */
+import type { Appointment } from '../db/schema.js';
 import { wechatData, type WechatData } from './wechat-fields.js';
 
 export const SMS_SIGNATURE = '【南阳市第二人民医院】';
@@ -30,6 +31,12 @@ interface TemplateDef<P> {
   text(p: P): string;
   /** WeChat field name (thing1, time2…) → value; fitted to WeChat's limits when sent. */
   wechat(p: P): Record<string, string>;
+  /**
+   * The appointment statuses in which the message still means something. Once its appointment
+   * has left them (a payment reminder after the patient paid or cancelled) the delivery job
+   * skips the message instead of sending it (delivery.ts). Undefined: always sent.
+   */
+  onlyWhile?: readonly Appointment['status'][];
 }
 
 const define = <P>(def: TemplateDef<P>): TemplateDef<P> => def;
@@ -51,7 +58,9 @@ export const templates = {
   payment_due: define<VisitParams & { payBy: string }>({
     title: '待支付提醒',
     text: (p) => `您预约的${visit(p)}尚未支付，请于 ${p.payBy} 前完成支付，逾期预约将自动取消。`,
-    wechat: (p) => ({ ...visitFields(p), phrase5: '待支付', thing6: `请于${p.payBy}前支付` }),
+    // The time only (HH:MM): with the date the field would pass WeChat's 20 characters.
+    wechat: (p) => ({ ...visitFields(p), phrase5: '待支付', thing6: `请于${p.payBy.slice(-5)}前完成支付` }),
+    onlyWhile: ['pending_payment'],
   }),
   hold_expired: define<VisitParams>({
     title: '预约已超时取消',
@@ -106,6 +115,11 @@ export const templates = {
 } as const;
 
 export type TemplateName = keyof typeof templates;
+
+/** See TemplateDef.onlyWhile. */
+export function onlyWhileStatuses(name: string): readonly Appointment['status'][] | undefined {
+  return isTemplateName(name) ? (templates[name] as TemplateDef<unknown>).onlyWhile : undefined;
+}
 export type TemplateParams<K extends TemplateName> = Parameters<(typeof templates)[K]['text']>[0];
 export const templateNames = Object.keys(templates) as TemplateName[];
 

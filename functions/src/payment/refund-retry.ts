@@ -15,6 +15,7 @@
 import { recordAudit } from '../audit/audit.js';
 import { inTransaction } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
+import { notifyAppointments } from '../notification/outbox.js';
 import { paymentProvider, refundNumber, type PaymentProvider } from './provider.js';
 
 /** How long a run owns a payment it is retrying, and how old an unconfirmed refund must be to be due. */
@@ -34,7 +35,8 @@ export interface RefundRetrySummary {
 
 /**
  * Asks the provider again for every refund recorded at least a lease ago and still without a
- * provider refund id; stores the id and audits it (actor `system`). `provider` is for tests.
+ * provider refund id; stores the id, audits it (actor `system`) and writes the patient's
+ * 退款已到账 message in the same transaction. `provider` is for tests.
  */
 export async function retryUnconfirmedRefunds(
   deps: Pick<AppDeps, 'db' | 'clock' | 'log'>,
@@ -99,6 +101,7 @@ export async function retryUnconfirmedRefunds(
           },
           now,
         );
+        await notifyAppointments(trx, 'refund_made', [{ appointmentId: payment.appointment_id, params: { amountFen } }], now);
       });
       summary.confirmed += 1;
     }

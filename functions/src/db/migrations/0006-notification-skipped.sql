@@ -1,0 +1,4 @@
+-- Notification outbox (issue 11): a message that is moot when due (a payment reminder after the
+-- patient paid or cancelled) is 'skipped' by the delivery job rather than sent. MODIFY to the
+-- same definition is idempotent, so a re-run changes nothing.
+ALTER TABLE notification MODIFY COLUMN status ENUM('pending', 'sent', 'failed', 'skipped') NOT NULL DEFAULT 'pending';
