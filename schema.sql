@@ -196,10 +196,14 @@ CREATE TABLE IF NOT EXISTS clinic_session (
   bookable_until DATETIME(3) NOT NULL,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
+  -- 替诊 (schedule/substitution.ts): the doctor this session was first scheduled for, when it was
+  -- handed to another; the generator then does not recreate that doctor's session on this date.
+  substituted_from_doctor_id BIGINT UNSIGNED NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_session_doctor_date (doctor_id, session_date, period),
   KEY ix_session_department_date (department_id, session_date),
-  KEY ix_session_date (session_date)
+  KEY ix_session_date (session_date),
+  KEY ix_session_substituted (substituted_from_doctor_id, session_date)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- 号源: capacity lives here, and only the conditional UPDATE of the booking path (and its

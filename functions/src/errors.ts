@@ -76,6 +76,12 @@ export const errorCatalog = {
   SESSION_RELEASED: [409, '该排班已放号，挂号费不能再修改'],
   SUSPENSION_REQUEST_PENDING: [409, '该排班已有待审核的停诊申请'],
   SUSPENSION_REQUEST_DECIDED: [409, '该停诊申请已处理'],
+  // 替诊 (functions/src/schedule/substitution.ts)
+  SUBSTITUTE_SAME_DOCTOR: [422, '替诊医生不能是本次出诊的医生'],
+  SUBSTITUTE_NOT_ACTIVE: [409, '替诊医生已停止出诊，不能替诊'],
+  SUBSTITUTE_OTHER_DEPARTMENT: [422, '替诊医生须为本科室的医生'],
+  SUBSTITUTE_TITLE_TOO_LOW: [422, '替诊医生的职称不能低于原出诊医生'],
+  SUBSTITUTE_BUSY: [409, '替诊医生在该日期该时段已有出诊安排'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -87,6 +87,7 @@ export interface ClinicSession {
   session_date: string;
   start_time: string;
   status: Generated<"open" | "suspended">;
+  substituted_from_doctor_id: Generated<number | null>;
   suspend_reason: Generated<string | null>;
   template_id: Generated<number | null>;
   updated_at: Date;

@@ -101,7 +101,18 @@ export async function generateSessions(deps: AppDeps): Promise<GenerationSummary
     if (outcome === 'removed') summary.removed += 1;
   }
 
-  // 2. Create what is missing within each department's horizon.
+  // 2. Create what is missing within each department's horizon — except a session its doctor
+  // handed to another (替诊, substitution.ts): that doctor is not coming on that date.
+  const handedOver = new Set(
+    (
+      await deps.db
+        .selectFrom('clinic_session')
+        .select(['substituted_from_doctor_id', 'session_date', 'period'])
+        .where('substituted_from_doctor_id', 'is not', null)
+        .where('session_date', '>=', today)
+        .execute()
+    ).map((s) => `${s.substituted_from_doctor_id}:${s.session_date}:${s.period}`),
+  );
   for (const template of templates) {
     if (template.active !== 1 || template.doctorActive !== 1) continue;
     const rules = await rulesFor(template.department_id);
@@ -109,6 +120,7 @@ export async function generateSessions(deps: AppDeps): Promise<GenerationSummary
     if (horizon > maxHorizon) maxHorizon = horizon;
     for (let date = today; date <= horizon; date = addDays(date, 1)) {
       if (isoWeekday(date) !== template.weekday) continue;
+      if (handedOver.has(`${template.doctor_id}:${date}:${template.period}`)) continue;
       const release = releaseAt(date, rules);
       try {
         await inTransaction(deps.db, (trx) =>

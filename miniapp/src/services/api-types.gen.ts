@@ -1240,6 +1240,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sessions/{id}/substitute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 替诊：将该次出诊交给同科室、同级或更高职称的医生，预约保留并通知患者（管理员）
+         * @description 角色：admin
+         */
+        post: operations["postAdminSessionsByIdSubstitute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/sms": {
         parameters: {
             query?: never;
@@ -1275,7 +1295,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1618,6 +1638,13 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             readAt: string | null;
+        };
+        Substitution: {
+            sessionId: number;
+            fromDoctorId: number;
+            toDoctorId: number;
+            movedAppointments: number;
+            notifiedPatients: number;
         };
     };
     responses: never;
@@ -7654,7 +7681,7 @@ export interface operations {
                             channel: "sms" | "wechat" | "in_app";
                             template: string;
                             /** @enum {string} */
-                            status: "pending" | "sent" | "failed";
+                            status: "pending" | "sent" | "failed" | "skipped";
                             attempts: number;
                             lastError: string | null;
                             /** Format: date-time */
@@ -8114,6 +8141,119 @@ export interface operations {
             };
         };
     };
+    postAdminSessionsByIdSubstitute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 替诊医生 */
+                    doctorId: number;
+                    /** @description 替诊原因（记入审计日志） */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Substitution"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在；`DOCTOR_NOT_FOUND` 医生不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_SUSPENDED` 该医生本次出诊已停诊；`SESSION_STARTED` 该出诊已开始或已结束，不能停诊；`SUBSTITUTE_NOT_ACTIVE` 替诊医生已停止出诊，不能替诊；`SUBSTITUTE_BUSY` 替诊医生在该日期该时段已有出诊安排 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSTITUTE_SAME_DOCTOR` 替诊医生不能是本次出诊的医生；`SUBSTITUTE_OTHER_DEPARTMENT` 替诊医生须为本科室的医生；`SUBSTITUTE_TITLE_TOO_LOW` 替诊医生的职称不能低于原出诊医生 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDevSms: {
         parameters: {
             query: {
@@ -8229,6 +8369,11 @@ export const errorMessages = {
   SESSION_RELEASED: "该排班已放号，挂号费不能再修改",
   SUSPENSION_REQUEST_PENDING: "该排班已有待审核的停诊申请",
   SUSPENSION_REQUEST_DECIDED: "该停诊申请已处理",
+  SUBSTITUTE_SAME_DOCTOR: "替诊医生不能是本次出诊的医生",
+  SUBSTITUTE_NOT_ACTIVE: "替诊医生已停止出诊，不能替诊",
+  SUBSTITUTE_OTHER_DEPARTMENT: "替诊医生须为本科室的医生",
+  SUBSTITUTE_TITLE_TOO_LOW: "替诊医生的职称不能低于原出诊医生",
+  SUBSTITUTE_BUSY: "替诊医生在该日期该时段已有出诊安排",
   SMS_TOO_FREQUENT: "验证码发送过于频繁，请稍后再试",
   SMS_DAILY_LIMIT: "今日验证码发送次数已达上限",
   DATABASE_BUSY: "系统繁忙，请稍后重试",
