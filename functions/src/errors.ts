@@ -82,6 +82,7 @@ export const errorCatalog = {
   SUBSTITUTE_OTHER_DEPARTMENT: [422, '替诊医生须为本科室的医生'],
   SUBSTITUTE_TITLE_TOO_LOW: [422, '替诊医生的职称不能低于原出诊医生'],
   SUBSTITUTE_BUSY: [409, '替诊医生在该日期该时段已有出诊安排'],
+  NOTIFICATION_NOT_RETRYABLE: [409, '只有发送失败的消息才能重新发送'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -1140,6 +1140,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 消息列表（按状态、渠道、模板、手机号、日期筛选，新的在前，分页；手机号已脱敏）
+         * @description 角色：admin
+         */
+        get: operations["getAdminNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notifications/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新发送一条发送失败的消息（重置发送次数，记入审计日志）
+         * @description 角色：admin
+         */
+        post: operations["postAdminNotificationsByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/messages": {
         parameters: {
             query?: never;
@@ -1295,7 +1335,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1626,6 +1666,36 @@ export interface components {
             cancelledAt: string | null;
             cancelledBy: ("patient" | "doctor" | "admin" | "system") | null;
             cancelReason: string | null;
+        };
+        AdminMessage: {
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description 最早发送时间（提醒类消息为其预定时间）
+             */
+            sendAfter: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            channel: "sms" | "wechat" | "in_app";
+            /**
+             * @description auto：首次发送时按订阅授权选择微信或短信
+             * @enum {string}
+             */
+            channelChoice: "auto" | "fixed";
+            template: string;
+            title: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed" | "skipped";
+            urgent: boolean;
+            attempts: number;
+            lastError: string | null;
+            userId: number | null;
+            /** @description 脱敏手机号，如 138****8000 */
+            phone: string | null;
+            appointmentId: number | null;
+            orderNo: string | null;
         };
         InboxMessage: {
             id: number;
@@ -7807,6 +7877,159 @@ export interface operations {
             };
         };
     };
+    getAdminNotifications: {
+        parameters: {
+            query?: {
+                /** @description 待发送 / 已发送 / 发送失败 / 已失效跳过 */
+                status?: "pending" | "sent" | "failed" | "skipped";
+                channel?: "sms" | "wechat" | "in_app";
+                /** @description 消息模板，如 payment_due */
+                template?: string;
+                /** @description 患者手机号（账号或短信号码） */
+                phone?: string;
+                appointmentId?: number;
+                /** @description 写入日期起（北京时间，含） */
+                from?: string;
+                /** @description 写入日期止（北京时间，含） */
+                to?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminMessage"][];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminNotificationsByIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOTIFICATION_NOT_FOUND` 消息不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOTIFICATION_NOT_RETRYABLE` 只有发送失败的消息才能重新发送 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getMeMessages: {
         parameters: {
             query?: {
@@ -8374,6 +8597,7 @@ export const errorMessages = {
   SUBSTITUTE_OTHER_DEPARTMENT: "替诊医生须为本科室的医生",
   SUBSTITUTE_TITLE_TOO_LOW: "替诊医生的职称不能低于原出诊医生",
   SUBSTITUTE_BUSY: "替诊医生在该日期该时段已有出诊安排",
+  NOTIFICATION_NOT_RETRYABLE: "只有发送失败的消息才能重新发送",
   SMS_TOO_FREQUENT: "验证码发送过于频繁，请稍后再试",
   SMS_DAILY_LIMIT: "今日验证码发送次数已达上限",
   DATABASE_BUSY: "系统繁忙，请稍后重试",
