@@ -10,6 +10,7 @@ import { DashboardPage } from './pages/DashboardPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
 import { DoctorsPage } from './pages/DoctorsPage';
 import { LoginPage } from './pages/LoginPage';
+import { MessagesPage } from './pages/MessagesPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulePage } from './pages/SchedulePage';
 
@@ -39,6 +40,7 @@ export function App() {
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="appointments" element={<AppointmentsPage />} />
         <Route path="audit-log" element={<AuditLogPage />} />
+        <Route path="messages" element={<MessagesPage />} />
         <Route path="*" element={<Navigate to="/" replace />} />
       </Route>
     </Routes>

@@ -7,6 +7,7 @@ import type {
   AdminAppointmentDetail,
   AdminDepartment,
   AdminDoctor,
+  AdminMessage,
   Body,
   AuditEntry,
   ClinicSession,
@@ -66,6 +67,12 @@ export const sessionApi = {
 export const auditApi = {
   list: (query: Query<'/api/v1/admin/audit-log', 'get'>) =>
     call<{ items: AuditEntry[]; total: number; page: number; pageSize: number }>('GET', '/admin/audit-log', { query }),
+};
+
+export const notificationApi = {
+  list: (query: Query<'/api/v1/admin/notifications', 'get'>) =>
+    call<{ items: AdminMessage[]; total: number; page: number; pageSize: number }>('GET', '/admin/notifications', { query, quiet: true }),
+  retry: (id: number) => call<AdminMessage>('POST', `/admin/notifications/${id}/retry`),
 };
 
 export type AppointmentFilter = Query<'/api/v1/admin/export/appointments.csv', 'get'>;

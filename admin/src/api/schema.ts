@@ -35,3 +35,4 @@ export type Suspension = Response<'/api/v1/admin/sessions/{id}/suspend', 'post'>
 export type AuditEntry = Response<'/api/v1/admin/audit-log', 'get'>['items'][number];
 export type AdminAppointment = Response<'/api/v1/admin/appointments', 'get'>['items'][number];
 export type AdminAppointmentDetail = Response<'/api/v1/admin/appointments/{id}', 'get'>;
+export type AdminMessage = Response<'/api/v1/admin/notifications', 'get'>['items'][number];

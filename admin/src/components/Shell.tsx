@@ -6,6 +6,7 @@ import {
   FileSearchOutlined,
   ProfileOutlined,
   LogoutOutlined,
+  MessageOutlined,
   SettingOutlined,
   TeamOutlined,
   UserOutlined,
@@ -26,6 +27,7 @@ const MENU = [
   { path: '/appointments', name: '预约管理', icon: <ProfileOutlined /> },
   { path: '/accounts', name: '账号管理', icon: <UserOutlined /> },
   { path: '/audit-log', name: '审计日志', icon: <FileSearchOutlined /> },
+  { path: '/messages', name: '消息管理', icon: <MessageOutlined /> },
 ];
 
 async function logout(session: AdminSession): Promise<void> {

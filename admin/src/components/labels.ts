@@ -62,6 +62,8 @@ export const ACTION_LABEL: Record<string, string> = {
   'profile.update': '修改就诊人',
   'profile.delete': '删除就诊人',
   'health_record.update': '修改健康档案',
+  'session.substitute': '替诊',
+  'notification.retry': '重新发送消息',
 };
 export const actionLabel = (code: string): string => ACTION_LABEL[code] ?? code;
 

@@ -198,7 +198,7 @@ function AppointmentDrawer({ id, onClose }: { id: number | null; onClose: () => 
             <Timeline
               items={d.notifications.map((n) => ({
                 color: n.status === 'sent' ? 'green' : n.status === 'failed' ? 'red' : 'gray',
-                children: `${shanghaiDateTime(n.createdAt)} · ${n.channel} · ${n.template} · ${n.status === 'sent' ? '已发送' : n.status === 'failed' ? `失败（${n.lastError ?? ''}）` : '待发送'}`,
+                children: `${shanghaiDateTime(n.createdAt)} · ${n.channel} · ${n.template} · ${n.status === 'sent' ? '已发送' : n.status === 'failed' ? `失败（${n.lastError ?? ''}）` : n.status === 'skipped' ? '已失效未发送' : '待发送'}`,
               }))}
             />
           )}
