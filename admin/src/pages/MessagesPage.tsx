@@ -68,12 +68,12 @@ export function MessagesPage() {
   }
 
   const columns: ProColumns<AdminMessage>[] = [
-    { title: '写入时间（北京时间）', dataIndex: 'createdAt', width: 150, search: false, render: (_, m) => shanghaiDateTime(m.createdAt) },
+    { title: '写入时间（北京时间）', dataIndex: 'createdAt', width: 140, search: false, render: (_, m) => shanghaiDateTime(m.createdAt) },
     { title: '日期', dataIndex: 'days', valueType: 'dateRange', hideInTable: true, search: { transform: (v: [string, string]) => ({ days: v }) } },
     {
       title: '消息',
       dataIndex: 'template',
-      width: 170,
+      width: 190,
       valueType: 'select',
       valueEnum: valueEnumOf(TEMPLATE),
       fieldProps: { placeholder: '全部消息', showSearch: true },
@@ -81,26 +81,30 @@ export function MessagesPage() {
         <span title={m.template}>
           {m.title}
           {m.urgent ? <Tag color="orange" style={{ marginLeft: 6 }}>紧急</Tag> : null}
+          {m.orderNo ? (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>
+              订单 {m.orderNo}
+            </Typography.Text>
+          ) : null}
         </span>
       ),
     },
     {
       title: '渠道',
       dataIndex: 'channel',
-      width: 120,
+      width: 110,
       valueType: 'select',
       valueEnum: valueEnumOf(CHANNEL),
-      render: (_, m) => (m.channelChoice === 'auto' ? <Tooltip title="首次发送时按微信订阅授权选择微信或短信">待定（微信/短信）</Tooltip> : CHANNEL[m.channel]),
+      render: (_, m) => (m.channelChoice === 'auto' ? <Tooltip title="首次发送时按微信订阅授权选择微信，否则短信">自动选择</Tooltip> : CHANNEL[m.channel]),
     },
     {
       title: '手机号',
       dataIndex: 'phone',
-      width: 120,
+      width: 110,
       fieldProps: { placeholder: '11 位手机号', maxLength: 11 },
       formItemProps: { rules: [{ pattern: /^1\d{10}$/, message: '请输入 11 位手机号' }] },
       render: (_, m) => m.phone ?? '—',
     },
-    { title: '订单号', dataIndex: 'orderNo', width: 180, search: false, render: (_, m) => m.orderNo ?? '—' },
     {
       title: '预约编号',
       dataIndex: 'appointmentId',
@@ -111,7 +115,7 @@ export function MessagesPage() {
     {
       title: '状态',
       dataIndex: 'status',
-      width: 110,
+      width: 100,
       valueType: 'select',
       valueEnum: valueEnumOf(Object.fromEntries(Object.entries(STATUS).map(([k, v]) => [k, v.text]))),
       render: (_, m) => <Tag color={STATUS[m.status].color}>{STATUS[m.status].text}</Tag>,
@@ -123,8 +127,12 @@ export function MessagesPage() {
       search: false,
       render: (_, m) => (
         <span>
-          {m.status === 'sent' && m.sentAt ? `${shanghaiDateTime(m.sentAt)} 发出` : m.status === 'pending' ? `预定 ${shanghaiDateTime(m.sendAfter)}` : null}
-          {m.attempts > 0 ? <Typography.Text type="secondary"> · 已尝试 {m.attempts} 次</Typography.Text> : null}
+          {[
+            m.status === 'sent' && m.sentAt ? `${shanghaiDateTime(m.sentAt)} 发出` : m.status === 'pending' ? `预定 ${shanghaiDateTime(m.sendAfter)}` : null,
+            m.attempts > 0 ? `已尝试 ${m.attempts} 次` : null,
+          ]
+            .filter(Boolean)
+            .join(' · ')}
           {m.lastError ? (
             <Typography.Paragraph type="danger" ellipsis={{ rows: 1, tooltip: m.lastError }} style={{ margin: 0 }} data-testid="message-error">
               {m.lastError}
@@ -136,7 +144,7 @@ export function MessagesPage() {
     {
       title: '操作',
       valueType: 'option',
-      width: 100,
+      width: 90,
       fixed: 'right',
       render: (_, m) =>
         m.status === 'failed' ? (
@@ -191,7 +199,7 @@ export function MessagesPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条消息` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
-        scroll={{ x: 1050 }}
+        scroll={{ x: 940 }}
         locale={{ emptyText: '没有符合条件的消息' }}
       />
     </PageContainer>
