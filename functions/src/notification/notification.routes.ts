@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
 import { idParams, okSchema } from '../schemas.js';
-import { adminMessagePageSchema, adminMessageQuerySchema, adminMessageSchema, listMessages, retryNotification } from './admin-messages.js';
+import { adminMessagePageSchema, adminMessageQuerySchema, adminMessageSchema, listMessages, retryNotification } from '../admin/messages.js';
 import { listInbox, markAllRead, markRead, recordWechatConsents, unreadCount } from './inbox.js';
 import { templateNames, type TemplateName } from './templates.js';
 

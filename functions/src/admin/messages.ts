@@ -1,5 +1,5 @@
 /**
- * The outbox as admins see it (消息管理): every message row — inbox entries and outbound SMS /
+ * The notification outbox as admins see it (消息管理): every message row — inbox entries and outbound SMS /
  * WeChat — filtered by status (a 'failed' one is what needs a look), channel, template, the
  * patient's phone and the Shanghai day it was written, newest first, a page at a time. Phones
  * are masked, and the message text (which names the 就诊人) is not listed: the title, the
