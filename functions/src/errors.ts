@@ -76,6 +76,14 @@ export const errorCatalog = {
   SESSION_RELEASED: [409, '该排班已放号，挂号费不能再修改'],
   SUSPENSION_REQUEST_PENDING: [409, '该排班已有待审核的停诊申请'],
   SUSPENSION_REQUEST_DECIDED: [409, '该停诊申请已处理'],
+  // 候补 (functions/src/waitlist/)
+  WAITLIST_NOT_FULL: [409, '该出诊仍有可预约号源，请直接预约'],
+  WAITLIST_CLOSED: [409, '该出诊的候补已截止'],
+  WAITLIST_LIMIT_REACHED: [409, '该就诊人同时候补的出诊数已达上限'],
+  ALREADY_WAITING: [409, '该就诊人已在本次出诊的候补队列中'],
+  WAITLIST_SLOT_INVALID: [422, '所选时段不属于该出诊'],
+  WAITLIST_ENTRY_NOT_FOUND: [404, '候补记录不存在'],
+  WAITLIST_NOT_WAITING: [409, '该候补已结束，不能取消'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

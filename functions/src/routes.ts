@@ -12,6 +12,7 @@ import { patientRoutes } from './patient/patient.routes.js';
 import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
+import { waitlistRoutes } from './waitlist/waitlist.routes.js';
 
 export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
@@ -19,6 +20,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...catalogRoutes, ...scheduleRoutes, ...doctorRoutes, ...patientRoutes);
   routes.push(...bookingRoutes, ...bookingRuleRoutes, ...adminRecordRoutes);
   routes.push(...notificationRoutes);
+  routes.push(...waitlistRoutes);
   if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
   return routes;
 }

@@ -7,7 +7,7 @@
  *
  * Both take the caller's transaction: the caller opens it, so two operations can share one
  * (e.g. a cancellation that returns a place and, in the same transaction, offers it to the
- * waitlist — the waitlist fill belongs in `releasePlaces`, after the slots' UPDATE).
+ * waitlist: `releasePlaces` does, after the slots' UPDATEs — waitlist/offer.ts).
  *
  * Lock order (book.ts, top): slots (in id order) → session → appointments → payments.
  * `releasePlaces` locks the slots by its UPDATEs, so a caller that returns places calls it
@@ -16,6 +16,7 @@
 import type { Updateable } from 'kysely';
 import type { Trx } from '../db/transaction.js';
 import type { Appointment } from '../db/schema.js';
+import { offerReturnedPlaces } from '../waitlist/offer.js';
 import { appointmentStatuses, type AppointmentStatus } from './appointment-view.js';
 
 /** Statuses of the visit that are designed (DESIGN §2) but not stored yet: the doctor workstation adds them. */
@@ -109,7 +110,8 @@ export async function moveAppointments(
 export async function releasePlaces(trx: Trx, appointments: ReadonlyArray<{ slotId: number }>, now: Date): Promise<void> {
   const perSlot = new Map<number, number>();
   for (const { slotId } of appointments) perSlot.set(slotId, (perSlot.get(slotId) ?? 0) + 1);
-  for (const [slotId, count] of [...perSlot].sort(([a], [b]) => a - b)) {
+  const places = [...perSlot].sort(([a], [b]) => a - b);
+  for (const [slotId, count] of places) {
     const slot = await trx
       .updateTable('slot')
       .set((eb) => ({ remaining: eb('remaining', '+', count), updated_at: now }))
@@ -118,4 +120,7 @@ export async function releasePlaces(trx: Trx, appointments: ReadonlyArray<{ slot
       .executeTakeFirst();
     if (Number(slot.numUpdatedRows) !== 1) throw new TransitionLost();
   }
+  // Every slot is locked now: the waitlist's heads get the places before anyone else can see
+  // them (waitlist/offer.ts; a suspended session offers none).
+  await offerReturnedPlaces(trx, places.map(([slotId, count]) => ({ slotId, count })), now);
 }
