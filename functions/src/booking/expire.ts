@@ -9,15 +9,15 @@ import { recordAudit } from '../audit/audit.js';
 import type { Db } from '../db/create-db.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import { forgetFullSlots } from './full-slots.js';
-import { moveAppointments, releasePlaces, TransitionLost } from './transitions.js';
+import { returnPlaces, TransitionLost } from './transitions.js';
 
 /**
  * In the caller's transaction: expires the appointment if it is still pending and its hold ran
  * out by `now`, returning its place; throws TransitionLost (roll back) if it is not.
  */
 export async function expireHoldWithin(trx: Trx, appointment: { id: number; slotId: number; orderNo: string }, now: Date): Promise<void> {
-  await releasePlaces(trx, [appointment], now);
-  await moveAppointments(trx, 'expire', [appointment.id], { expired_at: now }, now, { holdExpiredBy: now });
+  // The place goes back and, in this transaction, to the waitlist's next in line (transitions.ts).
+  await returnPlaces(trx, 'expire', [appointment], { expired_at: now }, now, { holdExpiredBy: now });
   await recordAudit(
     trx,
     { actor: 'system', action: 'appointment.expire', target: { type: 'appointment', id: appointment.orderNo }, summary: { appointmentId: appointment.id } },

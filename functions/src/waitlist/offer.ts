@@ -1,6 +1,6 @@
 /**
  * The fill (候补兑现): a place that comes back to a slot — a cancellation, an expired hold
- * (transitions.ts `releasePlaces`), capacity raised or a slot added (schedule/sessions.ts) — is
+ * (transitions.ts `returnPlaces`), capacity raised or a slot added (schedule/sessions.ts) — is
  * offered, in the same transaction, to the head of the session's waitlist. The head gets an
  * appointment in `pending_payment` holding the place (`booked` at once for a free session),
  * with its own hold (timing.ts), its entry becomes `fulfilled` (pointing at the appointment),
@@ -9,7 +9,7 @@
  * slot's row lock reads the slot after COMMIT, full again.
  *
  * An offer is final for its entry: when the hold runs out unpaid, the appointment expires
- * through the ordinary expiry path (booking/expire.ts), whose `releasePlaces` offers the
+ * through the ordinary expiry path (booking/expire.ts), whose `returnPlaces` offers the
  * place to the next in line. The entry stays `fulfilled`: the patient had their turn.
  *
  * Who is next: the session's waiting entries in FIFO order (created_at, id) whose chosen slot
@@ -22,22 +22,25 @@
  * 停诊 returns its places but must offer none —, past, doctor unavailable), or when the hold
  * cap has passed.
  *
- * Lock order (book.ts, top; waitlist_entry sits between the slot and the appointments):
+ * Lock order (book.ts, top; the waitlist's rows come after the slots and the appointments
+ * that return their places, before the appointments the offers insert):
  *
- *     patient_profile → slot (id order) → waitlist_entry (a session's waiting rows, FIFO order)
- *                     → clinic_session → appointment → payment
+ *     patient_profile → slot (id order) → appointment (returning) → waitlist_entry (a session's
+ *                     waiting rows, FIFO order) → appointment (offered: INSERT) → outbox, audit
  *
  * The fill runs holding the slot rows its caller locked (all of them, before any waitlist
- * row), then locks the session's waiting entries (FOR UPDATE, in index order, so two fills of
- * one session queue instead of offering one entry twice), takes the place with a conditional
- * UPDATE of the slot it already holds and inserts the appointment. It locks no profile (a
+ * row) and the returning appointments it moved, then locks the session's waiting entries (FOR
+ * UPDATE, in index order, so two fills of one session queue instead of offering one entry
+ * twice), takes the place with a conditional UPDATE of the slot it already holds and inserts
+ * the appointment. Nobody locks a waitlist row and then a slot or an existing appointment:
+ * joining locks the profile and inserts its entry; leaving and the closing job update one
+ * entry by primary key and write the outbox. It locks no profile (a
  * profile comes before the slot: locking it here would invert the booking path's order) and
  * no session row: the session's state is read plainly, which is exact because a suspension
  * locks every slot of the session before it writes the session, and we hold one. The one
  * consequence of not locking the profile: the limits are re-read by a plain read, so a
  * booking of the same profile committing during the fill could pass a daily limit by one
- * (the unique key still forbids two places in one session). Joining locks the profile, then
- * inserts its entry (join.ts); leaving and closing update one entry by primary key.
+ * (the unique key still forbids two places in one session).
  */
 import { CompiledQuery } from 'kysely';
 import { recordAudit } from '../audit/audit.js';

@@ -1,8 +1,10 @@
 /** /api/v1/waitlist (patients): thin handlers over join.ts. */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
-import { idParams, idSchema } from '../schemas.js';
+import { idParams } from '../schemas.js';
 import { joinWaitlist, leaveWaitlist, listMyWaitlist, waitlistEntrySchema } from './join.js';
+
+const bodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
 const slotStart = z
   .string()
@@ -17,8 +19,8 @@ export const waitlistRoutes = [
     summary: '加入候补：该出诊号源已满时，为本人名下的就诊人排队；有人退号时按先后顺序自动为其保留号源（待支付）',
     auth: ['patient'],
     body: z.strictObject({
-      sessionId: idSchema.meta({ description: '出诊（排班）id' }),
-      profileId: idSchema.meta({ description: '就诊人 id' }),
+      sessionId: bodyId.meta({ description: '出诊（排班）id' }),
+      profileId: bodyId.meta({ description: '就诊人 id' }),
       slotStarts: z.array(slotStart).max(50).optional().meta({ description: '只候补这些时段；不填表示任意时段' }),
     }),
     response: waitlistEntrySchema,
