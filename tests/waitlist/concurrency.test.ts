@@ -26,7 +26,7 @@ async function untilNotBusy<T extends { status: number; body: any }>(request: ()
 describe.each(drivers)('waitlist under concurrency on %s', (driver) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ LOG_LEVEL: 'error' }, undefined, { driver, poolSize: 20 });
+    app = await startTestApp({}, undefined, { driver, poolSize: 20 });
   });
   afterAll(() => app.close());
 
