@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultRules } from '../../functions/src/rules/booking-rules.js';
 import { closeDueWaitlists } from '../../functions/src/waitlist/close.js';
-import { offerHoldExpiresAt, waitlistClosesAt } from '../../functions/src/waitlist/timing.js';
+import { offerHoldExpiresAt, waitlistClosesAt } from '../../functions/src/rules/waitlist-timing.js';
 import { shanghaiToInstant } from '../../functions/src/time/shanghai.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { appointmentAction, createDoctor, createPatients, createSession, shanghaiDay } from '../support/scenario.js';

@@ -372,7 +372,7 @@ export function takePlaceParameters(slotId: number, now: Date): unknown[] {
   return [now, slotId, ...BOOKABLE_CONDITION.parameters(now)];
 }
 
-/** Parameters in its column order; shared with the waitlist's offer (waitlist/offer.ts). */
+/** Parameters in its column order; shared with the waitlist's offer (booking/waitlist-offer.ts). */
 export const INSERT_APPOINTMENT_SQL = `
   INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
                            session_date, period, slot_start, slot_end, queue_number, fee_fen, status,

@@ -7,7 +7,7 @@
  *
  * Both take the caller's transaction: the caller opens it, so two operations can share one
  * (e.g. a cancellation that returns a place and, in the same transaction, offers it to the
- * waitlist: `returnPlaces`, after the slots' UPDATEs and the move — waitlist/offer.ts).
+ * waitlist: `returnPlaces`, after the slots' UPDATEs and the move — waitlist-offer.ts).
  *
  * Lock order (book.ts, top): slots (in id order) → session → appointments → payments.
  * `releasePlaces` locks the slots by its UPDATEs, so a caller that returns places calls it
@@ -17,7 +17,7 @@
 import type { Updateable } from 'kysely';
 import type { Trx } from '../db/transaction.js';
 import type { Appointment } from '../db/schema.js';
-import { offerReturnedPlaces } from '../waitlist/offer.js';
+import { offerReturnedPlaces } from './waitlist-offer.js';
 import { appointmentStatuses, type AppointmentStatus } from './appointment-view.js';
 
 /** Statuses of the visit that are designed (DESIGN §2) but not stored yet: the doctor workstation adds them. */
@@ -34,7 +34,7 @@ export interface Transition {
   returnsPlace: boolean;
   /** Money that moves with it: the charge, a refund of what was paid, or none. */
   money: 'charge' | 'refund' | 'none';
-  /** Whether the returned place goes to the session's waitlist first (`returnPlaces`, waitlist/offer.ts). */
+  /** Whether the returned place goes to the session's waitlist first (`returnPlaces`, waitlist-offer.ts). */
   offersToWaitlist?: boolean;
 }
 
@@ -128,7 +128,7 @@ export async function releasePlaces(trx: Trx, appointments: ReadonlyArray<{ slot
  * A transition that returns places (`returnsPlace`), whole: the places go back to their slots
  * (`releasePlaces`, which locks the slots first, the lock order), the appointments move, and
  * then — when the transition `offersToWaitlist` — the places are offered to the sessions'
- * waitlists in the same transaction (waitlist/offer.ts), so the public never sees them.
+ * waitlists in the same transaction (waitlist-offer.ts), so the public never sees them.
  *
  * The offer comes after the move, not inside `releasePlaces`: until the returning appointment
  * has left its active status it still holds its queue number (uq_appointment_queue_number),

@@ -32,7 +32,7 @@ export interface EffectiveRules {
   noShowThreshold: number;
   noShowWindowDays: number;
   noShowBanDays: number;
-  /** 候补: how long a place offered to the waitlist is held unpaid (capped before the visit, waitlist/offer.ts). */
+  /** 候补: how long a place offered to the waitlist is held unpaid (capped before the visit, booking/waitlist-offer.ts). */
   waitlistOfferHoldMinutes: number;
   /** 候补 closes this many minutes before the session's day begins (Shanghai): 360 = 18:00 the day before. */
   waitlistCloseMinutes: number;

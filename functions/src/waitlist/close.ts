@@ -1,5 +1,5 @@
 /**
- * Closing the waitlist (候补截止): at `waitlistCloseMinutes` before a session's day (timing.ts;
+ * Closing the waitlist (候补截止): at `waitlistCloseMinutes` before a session's day (rules/waitlist-timing.ts;
  * 18:00 Shanghai the day before by default), or as soon as the session is suspended, every
  * entry still waiting is closed — status `expired`, closed_at — with a "closed without a
  * place" message (notification template `waitlist_closed`) written in the same transaction.
@@ -15,8 +15,8 @@ import { inTransaction } from '../db/transaction.js';
 import { enqueueNotification } from '../notification/outbox.js';
 import { getEffectiveRulesByDepartment } from '../rules/booking-rules.js';
 import { addDays, shanghaiDate } from '../time/shanghai.js';
-import { closeEntry } from './offer.js';
-import { sessionLabel, waitlistClosesAt } from './timing.js';
+import { closeEntry } from '../booking/waitlist-offer.js';
+import { sessionLabel, waitlistClosesAt } from '../rules/waitlist-timing.js';
 
 export interface WaitlistCloseSummary {
   /** Waiting entries whose waitlist had closed. */

@@ -1,15 +1,15 @@
 /**
- * 候补: joining, listing and leaving a session's waitlist (the fill is offer.ts, the closing
+ * 候补: joining, listing and leaving a session's waitlist (the fill is booking/waitlist-offer.ts, in the transaction that returns a place; the closing
  * job close.ts). A patient may join for one of their own 就诊人 when the session is full —
  * no place in any slot they would take (all of its slots, or the slot times they chose),
  * judged by the booking gate's own rule (booking/bookability.ts) — and the waitlist has not
- * closed (timing.ts). At joining, the booking path's checks (book.ts: ban, ALREADY_BOOKED,
+ * closed (rules/waitlist-timing.ts). At joining, the booking path's checks (book.ts: ban, ALREADY_BOOKED,
  * the per-day and per-department limits) apply as they would to a booking of that session,
  * and a profile waits for at most `waitlistMaxPerProfile` sessions at once.
  *
  * Joining runs in one transaction that locks the profile row first (the booking path's first
  * lock, book.ts), so a profile's concurrent joins and bookings are counted exactly; then it
- * inserts the entry (waitlist_entry after the profile: offer.ts's lock order). A profile waits
+ * inserts the entry (waitlist_entry after the profile: booking/waitlist-offer.ts's lock order). A profile waits
  * at most once per session (uq_waitlist_profile_session over waiting entries).
  */
 import * as z from 'zod';
@@ -24,8 +24,8 @@ import { inTransaction } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
-import { decodeSlotStarts, encodeSlotStarts, normaliseTime } from './slot-starts.js';
-import { waitlistClosesAt } from './timing.js';
+import { decodeSlotStarts, encodeSlotStarts, normaliseTime } from '../booking/waitlist-slot-starts.js';
+import { waitlistClosesAt } from '../rules/waitlist-timing.js';
 
 export const waitlistStatuses = ['waiting', 'fulfilled', 'cancelled', 'expired'] as const;
 

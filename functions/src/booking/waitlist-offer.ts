@@ -3,7 +3,7 @@
  * (transitions.ts `returnPlaces`), capacity raised or a slot added (schedule/sessions.ts) — is
  * offered, in the same transaction, to the head of the session's waitlist. The head gets an
  * appointment in `pending_payment` holding the place (`booked` at once for a free session),
- * with its own hold (timing.ts), its entry becomes `fulfilled` (pointing at the appointment),
+ * with its own hold (rules/waitlist-timing.ts), its entry becomes `fulfilled` (pointing at the appointment),
  * and the offer's message goes into the outbox. The slot's `remaining` goes back down in the
  * same transaction, so nobody outside it ever sees the place: a public booking waiting on the
  * slot's row lock reads the slot after COMMIT, full again.
@@ -18,7 +18,7 @@
  * and per-department limits, not already holding a place in the session. A candidate who
  * fails a limit or a ban keeps waiting and the place goes to the next one; a candidate who
  * booked the session meanwhile leaves the waitlist (cancelled). Nothing is offered once the
- * waitlist has closed (timing.ts), when the session is no longer bookable (suspended — a
+ * waitlist has closed (rules/waitlist-timing.ts), when the session is no longer bookable (suspended — a
  * 停诊 returns its places but must offer none —, past, doctor unavailable), or when the hold
  * cap has passed.
  *
@@ -33,7 +33,7 @@
  * UPDATE, in index order, so two fills of one session queue instead of offering one entry
  * twice), takes the place with a conditional UPDATE of the slot it already holds and inserts
  * the appointment. Nobody locks a waitlist row and then a slot or an existing appointment:
- * joining locks the profile and inserts its entry; leaving and the closing job update one
+ * joining (waitlist/join.ts) locks the profile and inserts its entry; leaving and the closing job update one
  * entry by primary key and write the outbox. It locks no profile (a
  * profile comes before the slot: locking it here would invert the booking path's order) and
  * no session row: the session's state is read plainly, which is exact because a suspension
@@ -44,15 +44,15 @@
  */
 import { CompiledQuery } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
-import { enforceLimits, freeQueueNumber, INSERT_APPOINTMENT_SQL, newOrderNumber, RECOUNT_SQL, requestHash, type ProfileLoad } from '../booking/book.js';
-import { DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts } from '../booking/bookability.js';
+import { enforceLimits, freeQueueNumber, INSERT_APPOINTMENT_SQL, newOrderNumber, RECOUNT_SQL, requestHash, type ProfileLoad } from './book.js';
+import { DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts } from './bookability.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import type { Trx } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import { notifyAppointments } from '../notification/outbox.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
-import { acceptsSlot } from './slot-starts.js';
-import { offerHoldExpiresAt, shanghaiMinute, waitlistClosesAt } from './timing.js';
+import { acceptsSlot } from './waitlist-slot-starts.js';
+import { offerHoldExpiresAt, shanghaiMinute, waitlistClosesAt } from '../rules/waitlist-timing.js';
 
 export interface ReturnedPlaces {
   slotId: number;
