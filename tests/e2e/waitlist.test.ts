@@ -7,6 +7,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliverNotifications } from '../../functions/src/jobs/deliver-notifications.js';
 import { registerPatient } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { appointmentAction, book, createDoctor, createPatients, createSession, shanghaiDay, type Hospital, type Patient, type Session } from '../support/scenario.js';
@@ -100,6 +101,9 @@ describe('候补 at 375 px', () => {
 
   it('another patient cancels: the offer is in 消息 and on 我的预约; paying gives the queue number', async () => {
     expect((await appointmentAction(app, holder, holderAppointment, 'cancel')).status).toBe(200);
+    // The offer's message was written with the cancellation; the delivery job (every 5 s under
+    // npm start) puts it in the inbox.
+    await deliverNotifications(app.deps);
     await page.goto(url('messages/index'));
     await seen('候补成功').waitFor();
     await expect.poll(() => textOf(page.locator('.section:visible', { hasText: '候补成功' })), WAIT).toMatch(/已有号源，已为您保留，请于 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前完成支付/);
