@@ -11,6 +11,10 @@
  * lock, book.ts), so a profile's concurrent joins and bookings are counted exactly; then it
  * inserts the entry (waitlist_entry after the profile: booking/waitlist-offer.ts's lock order). A profile waits
  * at most once per session (uq_waitlist_profile_session over waiting entries).
+ *
+ * Fullness is judged before the transaction, from committed rows: a place returned by a
+ * transaction that committed between that read and this entry's INSERT (and found the
+ * waitlist empty) stays public — the patient can book it; the entry waits for the next one.
  */
 import * as z from 'zod';
 import { CompiledQuery, sql } from 'kysely';
