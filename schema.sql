@@ -315,11 +315,20 @@ CREATE TABLE IF NOT EXISTS booking_rule (
   updated_by BIGINT UNSIGNED NULL,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
+  -- 候补 (functions/src/waitlist/): how long an offered place is held unpaid, how many minutes
+  -- before the session's day the waitlist closes, and how many sessions a profile waits for at once.
+  waitlist_offer_hold_minutes SMALLINT UNSIGNED NULL,
+  waitlist_close_minutes INT UNSIGNED NULL,
+  waitlist_max_per_profile SMALLINT UNSIGNED NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_booking_rule_scope (scope_key)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
--- 候补: a patient waiting for a place in a full session; filled when a place is returned.
+-- 候补: a patient waiting for a place in a full session; filled when a place is returned
+-- (functions/src/waitlist/). status: waiting (in the FIFO, ordered by created_at, id) →
+-- fulfilled (offered: appointment_id is the pending_payment appointment holding the place) |
+-- cancelled (left by the patient, or the profile booked the session itself) | expired (closed
+-- without a place at the waitlist's closing time, or the session was suspended).
 CREATE TABLE IF NOT EXISTS waitlist_entry (
   id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
   account_id BIGINT UNSIGNED NOT NULL,
@@ -331,10 +340,15 @@ CREATE TABLE IF NOT EXISTS waitlist_entry (
   fulfilled_at DATETIME(3) NULL,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
+  -- The slot start times (`HH:MM:SS`, comma-separated) the patient accepts; NULL: any slot.
+  slot_starts VARCHAR(500) NULL,
+  closed_at DATETIME(3) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_waitlist_profile_session (profile_id, session_id, is_waiting),
   KEY ix_waitlist_session (session_id, status, created_at),
-  KEY ix_waitlist_account (account_id, created_at)
+  KEY ix_waitlist_account (account_id, created_at),
+  -- The closing job's scan: waiting entries only.
+  KEY ix_waitlist_waiting (is_waiting, session_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Notification outbox: SMS, WeChat subscription messages and in-app messages, delivered by

@@ -3,6 +3,7 @@
  * scheduled Lambda runs (serverless.yml). Prints the job's summary as JSON.
  */
 import type { AppDeps } from '../functions/src/deps.js';
+import { closeWaitlists } from '../functions/src/jobs/close-waitlists.js';
 import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
 import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';
@@ -16,6 +17,7 @@ const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'retry-refunds': retryRefunds,
   'deliver-notifications': (deps) => deliverNotifications(deps),
   'send-reminders': sendReminders,
+  'close-waitlists': closeWaitlists,
 };
 
 const name = process.argv[2];

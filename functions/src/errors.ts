@@ -83,6 +83,14 @@ export const errorCatalog = {
   SUBSTITUTE_TITLE_TOO_LOW: [422, '替诊医生的职称不能低于原出诊医生'],
   SUBSTITUTE_BUSY: [409, '替诊医生在该日期该时段已有出诊安排'],
   NOTIFICATION_NOT_RETRYABLE: [409, '只有发送失败的消息才能重新发送'],
+  // 候补 (functions/src/waitlist/)
+  WAITLIST_NOT_FULL: [409, '该出诊仍有可预约号源，请直接预约'],
+  WAITLIST_CLOSED: [409, '该出诊的候补已截止'],
+  WAITLIST_LIMIT_REACHED: [409, '该就诊人同时候补的出诊数已达上限'],
+  ALREADY_WAITING: [409, '该就诊人已在本次出诊的候补队列中'],
+  WAITLIST_SLOT_INVALID: [422, '所选时段不属于该出诊'],
+  WAITLIST_ENTRY_NOT_FOUND: [404, '候补记录不存在'],
+  WAITLIST_NOT_WAITING: [409, '该候补已结束，不能取消'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -13,6 +13,7 @@ import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
 import { substitutionRoutes } from './schedule/substitution.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
+import { waitlistRoutes } from './waitlist/waitlist.routes.js';
 
 export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
@@ -21,6 +22,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...bookingRoutes, ...bookingRuleRoutes, ...adminRecordRoutes);
   routes.push(...notificationRoutes);
   routes.push(...substitutionRoutes);
+  routes.push(...waitlistRoutes);
   if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
   return routes;
 }

@@ -47,6 +47,10 @@ describe('the weapp build', () => {
   it('has every page of app.config.ts in app.json, each compiled', () => {
     const source = readFileSync(path.join(REPO_ROOT, 'miniapp/src/app.config.ts'), 'utf8');
     const declared = [...source.matchAll(/'(pages\/[\w-]+\/index)'/g)].map((m) => m[1]);
+    // Subpackages: `{ root: 'pages/waitlist', pages: ['join/index', …] }`.
+    for (const sub of source.matchAll(/root: '([\w/-]+)', pages: \[([^\]]*)\]/g)) {
+      declared.push(...[...sub[2]!.matchAll(/'([\w/-]+)'/g)].map((m) => `${sub[1]}/${m[1]}`));
+    }
     const json = appJson();
     const subPages = (json.subPackages ?? json.subpackages ?? []).flatMap((p) => p.pages.map((page) => `${p.root}/${page}`));
     expect([...json.pages, ...subPages]).toEqual(declared.filter((page, i) => declared.indexOf(page) === i));

@@ -172,7 +172,7 @@ const raw = (text: string): Raw => ({ raw: text });
  * columns every booking and refusal parses, for nothing.
  */
 const BOOKING_RULES = ['paymentHoldMinutes', 'maxPerProfilePerDay', 'maxPerProfilePerDepartmentPerDay'] as const satisfies readonly RuleName[];
-type BookingRules = Pick<EffectiveRules, (typeof BOOKING_RULES)[number]>;
+export type BookingRules = Pick<EffectiveRules, (typeof BOOKING_RULES)[number]>;
 
 /** The columns `bookingRuleColumnsSql(alias)` selects, as the gate's row has them. */
 type BookingRuleColumns<Alias extends string> = {
@@ -275,7 +275,7 @@ async function bookingGate(db: Db, request: BookingRequest, accountId: number): 
 /** The appointment an earlier request with this Idempotency-Key created (uq_appointment_idempotency). */
 const REPLAY_SQL = 'SELECT id FROM appointment WHERE account_id = ? AND idempotency_key = ?';
 
-interface ProfileLoad {
+export interface ProfileLoad {
   day: number;
   department: number;
   sameSession: number;
@@ -325,7 +325,7 @@ export const RECOUNT_SQL = `
     FROM appointment
    WHERE profile_id = ? AND session_date = ? AND holds_place = 1`;
 
-function enforceLimits(load: ProfileLoad, rules: BookingRules): void {
+export function enforceLimits(load: ProfileLoad, rules: BookingRules): void {
   if (load.sameSession > 0) throw new AppError('ALREADY_BOOKED');
   if (load.department >= rules.maxPerProfilePerDepartmentPerDay) {
     throw new AppError('DEPARTMENT_DAILY_LIMIT_REACHED', undefined, { limit: rules.maxPerProfilePerDepartmentPerDay });
@@ -352,7 +352,7 @@ async function replay(db: Db, principal: Principal, request: BookingRequest, has
  * of the session holds. A locking read, so it sees rows committed after this transaction's
  * snapshot was taken (bookings of this slot that committed before we got its row lock).
  */
-async function freeQueueNumber(trx: Trx, sessionId: number, seqStart: number, seqCount: number, candidate: number): Promise<number> {
+export async function freeQueueNumber(trx: Trx, sessionId: number, seqStart: number, seqCount: number, candidate: number): Promise<number> {
   const taken = await trx
     .selectFrom('appointment')
     .select('queue_number')
@@ -394,8 +394,9 @@ export function takePlaceParameters(slotId: number, now: Date): unknown[] {
 /**
  * The doctor and department come from the session row as it is under its lock (see the top),
  * and only while the doctor is still the one the gate read: otherwise nothing is inserted.
+ * Shared with the waitlist's offer (booking/waitlist-offer.ts).
  */
-const INSERT_APPOINTMENT_SQL = `
+export const INSERT_APPOINTMENT_SQL = `
   INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
                            session_date, period, slot_start, slot_end, queue_number, fee_fen, status,
                            hold_expires_at, idempotency_key, request_hash, created_at, updated_at)

@@ -15,7 +15,7 @@ import { shanghaiToInstant } from '../time/shanghai.js';
 import { findOwnAppointment, type AppointmentView } from './appointment-view.js';
 import { expireHold } from './expire.js';
 import { forgetFullSlots } from './full-slots.js';
-import { canMove, moveAppointments, releasePlaces, TransitionLost } from './transitions.js';
+import { canMove, returnPlaces, TransitionLost } from './transitions.js';
 
 /** The last instant a patient may cancel an appointment of this slot. */
 export function cancelDeadline(sessionDate: string, slotStart: string, cancelCutoffMinutes: number): Date {
@@ -79,8 +79,8 @@ export async function cancelWithin(
   by: { principal: Principal; reason: string | undefined; meta: RequestMeta },
   now: Date,
 ): Promise<RecordedRefund[]> {
-  await releasePlaces(trx, [{ slotId: appointment.slot_id }], now);
-  await moveAppointments(trx, 'cancel', [appointment.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: by.reason ?? null }, now);
+  // The place goes back and, in this transaction, to the waitlist's head (transitions.ts).
+  await returnPlaces(trx, 'cancel', [{ id: appointment.id, slotId: appointment.slot_id }], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: by.reason ?? null }, now);
   const recorded = await recordRefunds(trx, [{ id: appointment.id, orderNo: appointment.order_no }], now);
   await notifyAppointments(trx, 'appointment_cancelled', [{ appointmentId: appointment.id, params: { by: 'patient', reason: by.reason ?? '' } }], now);
   await recordAudit(

@@ -10,7 +10,7 @@ import type { Db } from '../db/create-db.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import { notifyAppointments } from '../notification/outbox.js';
 import { forgetFullSlots } from './full-slots.js';
-import { moveAppointments, releasePlaces, TransitionLost } from './transitions.js';
+import { returnPlaces, TransitionLost } from './transitions.js';
 
 /**
  * In the caller's transaction: expires the appointment if it is still pending and its hold ran
@@ -18,8 +18,8 @@ import { moveAppointments, releasePlaces, TransitionLost } from './transitions.j
  * TransitionLost (roll back) if it is not.
  */
 export async function expireHoldWithin(trx: Trx, appointment: { id: number; slotId: number; orderNo: string }, now: Date): Promise<void> {
-  await releasePlaces(trx, [appointment], now);
-  await moveAppointments(trx, 'expire', [appointment.id], { expired_at: now }, now, { holdExpiredBy: now });
+  // The place goes back and, in this transaction, to the waitlist's next in line (transitions.ts).
+  await returnPlaces(trx, 'expire', [appointment], { expired_at: now }, now, { holdExpiredBy: now });
   await notifyAppointments(trx, 'hold_expired', [{ appointmentId: appointment.id, params: {} }], now);
   await recordAudit(
     trx,

@@ -7,15 +7,17 @@
  *
  * Both take the caller's transaction: the caller opens it, so two operations can share one
  * (e.g. a cancellation that returns a place and, in the same transaction, offers it to the
- * waitlist — the waitlist fill belongs in `releasePlaces`, after the slots' UPDATE).
+ * waitlist: `returnPlaces`, after the slots' UPDATEs and the move — waitlist-offer.ts).
  *
  * Lock order (book.ts, top): slots (in id order) → session → appointments → payments.
  * `releasePlaces` locks the slots by its UPDATEs, so a caller that returns places calls it
- * before `moveAppointments`, unless it has locked the slots already (suspend.ts).
+ * before `moveAppointments` (`returnPlaces` does both, then the waitlist's offer), unless it
+ * has locked the slots already (suspend.ts).
  */
 import type { Updateable } from 'kysely';
 import type { Trx } from '../db/transaction.js';
 import type { Appointment } from '../db/schema.js';
+import { offerReturnedPlaces } from './waitlist-offer.js';
 import { appointmentStatuses, type AppointmentStatus } from './appointment-view.js';
 
 /** Statuses of the visit that are designed (DESIGN §2) but not stored yet: the doctor workstation adds them. */
@@ -32,6 +34,8 @@ export interface Transition {
   returnsPlace: boolean;
   /** Money that moves with it: the charge, a refund of what was paid, or none. */
   money: 'charge' | 'refund' | 'none';
+  /** Whether the returned place goes to the session's waitlist first (`returnPlaces`, waitlist-offer.ts). */
+  offersToWaitlist?: boolean;
 }
 
 /** The legal transitions. Those whose paths do not exist yet (the visit, no-show) are data for the next paths. */
@@ -39,10 +43,10 @@ export const TRANSITIONS = {
   /** Paying the hold (pay.ts), only while the hold is valid. */
   pay: { from: ['pending_payment'], to: 'booked', by: ['patient'], returnsPlace: false, money: 'charge' },
   /** The hold ran out unpaid (expire.ts: the job, and lazily on the patient's reads and payment). */
-  expire: { from: ['pending_payment'], to: 'expired', by: ['system'], returnsPlace: true, money: 'none' },
+  expire: { from: ['pending_payment'], to: 'expired', by: ['system'], returnsPlace: true, money: 'none', offersToWaitlist: true },
   /** 退号 by the patient until the cut-off (cancel.ts); a paid booking is refunded. */
-  cancel: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['patient'], returnsPlace: true, money: 'refund' },
-  /** 停诊 (suspend.ts): every appointment of the session that has not started is cancelled and refunded. */
+  cancel: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['patient'], returnsPlace: true, money: 'refund', offersToWaitlist: true },
+  /** 停诊 (suspend.ts): every appointment of the session that has not started is cancelled and refunded; the session is gone, so nothing goes to its waitlist. */
   suspend: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['doctor', 'admin'], returnsPlace: true, money: 'refund' },
   /** Arrival (签到), and a passed patient's return. */
   checkIn: { from: ['booked', 'passed'], to: 'checked_in', by: ['patient', 'doctor', 'admin'], returnsPlace: false, money: 'none' },
@@ -118,4 +122,31 @@ export async function releasePlaces(trx: Trx, appointments: ReadonlyArray<{ slot
       .executeTakeFirst();
     if (Number(slot.numUpdatedRows) !== 1) throw new TransitionLost();
   }
+}
+
+/**
+ * A transition that returns places (`returnsPlace`), whole: the places go back to their slots
+ * (`releasePlaces`, which locks the slots first, the lock order), the appointments move, and
+ * then — when the transition `offersToWaitlist` — the places are offered to the sessions'
+ * waitlists in the same transaction (waitlist-offer.ts), so the public never sees them.
+ *
+ * The offer comes after the move, not inside `releasePlaces`: until the returning appointment
+ * has left its active status it still holds its queue number (uq_appointment_queue_number),
+ * and in a full slot that is the only number the offer could take. Throws TransitionLost
+ * (roll back) as `releasePlaces` and `moveAppointments` do.
+ */
+export async function returnPlaces(
+  trx: Trx,
+  name: 'cancel' | 'expire',
+  appointments: ReadonlyArray<{ id: number; slotId: number }>,
+  set: Updateable<Appointment>,
+  now: Date,
+  where: { holdExpiredBy?: Date } = {},
+): Promise<void> {
+  await releasePlaces(trx, appointments, now);
+  await moveAppointments(trx, name, appointments.map((a) => a.id), set, now, where);
+  if (!TRANSITIONS[name].offersToWaitlist) return;
+  const perSlot = new Map<number, number>();
+  for (const { slotId } of appointments) perSlot.set(slotId, (perSlot.get(slotId) ?? 0) + 1);
+  await offerReturnedPlaces(trx, [...perSlot].map(([slotId, count]) => ({ slotId, count })), now);
 }

@@ -72,6 +72,9 @@ export interface BookingRule {
   scope_key: Generated<number | null>;
   updated_at: Date;
   updated_by: Generated<number | null>;
+  waitlist_close_minutes: Generated<number | null>;
+  waitlist_max_per_profile: Generated<number | null>;
+  waitlist_offer_hold_minutes: Generated<number | null>;
 }
 
 export interface ClinicSession {
@@ -282,12 +285,14 @@ export interface UserAccount {
 export interface WaitlistEntry {
   account_id: number;
   appointment_id: Generated<number | null>;
+  closed_at: Generated<Date | null>;
   created_at: Date;
   fulfilled_at: Generated<Date | null>;
   id: Generated<number>;
   is_waiting: Generated<number | null>;
   profile_id: number;
   session_id: number;
+  slot_starts: Generated<string | null>;
   status: "cancelled" | "expired" | "fulfilled" | "waiting";
   updated_at: Date;
 }

@@ -40,11 +40,22 @@ const ruleFields = {
   noShowThreshold: count(100).min(1).meta({ description: '爽约多少次后暂停预约' }),
   noShowWindowDays: count(3650).min(1).meta({ description: '爽约统计窗口（天）' }),
   noShowBanDays: count(3650).min(1).meta({ description: '暂停预约天数' }),
+  waitlistOfferHoldMinutes: count(1440).min(1).meta({ description: '候补号源保留待支付的分钟数' }),
+  waitlistCloseMinutes: count(10_080).meta({ description: '候补截止：就诊日 0 点前多少分钟（360 = 前一天 18:00）' }),
+  waitlistMaxPerProfile: count(20).min(1).meta({ description: '每位就诊人同时候补的出诊数上限' }),
 };
 
-/** Every rule, each a value or null (inherit); PUT replaces the whole row. */
+/**
+ * Rules added after the admin console was written: a PUT may leave them out, and then keeps
+ * their stored values (a console that does not know them cannot reset them by saving).
+ */
+const laterRules = new Set<string>(['waitlistOfferHoldMinutes', 'waitlistCloseMinutes', 'waitlistMaxPerProfile']);
+
+/** Every rule, each a value or null (inherit); PUT replaces the whole row (but for `laterRules` left out). */
 const overridesBody = z.strictObject(
-  Object.fromEntries(Object.entries(ruleFields).map(([name, schema]) => [name, schema.nullable()])) as {
+  Object.fromEntries(
+    Object.entries(ruleFields).map(([name, schema]) => [name, laterRules.has(name) ? schema.nullable().optional() : schema.nullable()]),
+  ) as {
     [K in keyof typeof ruleFields]: z.ZodNullable<(typeof ruleFields)[K]>;
   },
 );
@@ -93,8 +104,9 @@ async function saveOverrides(
   meta: RequestMeta,
 ) {
   const now = deps.clock.now();
+  const given = ruleNames.filter((name) => body[name] !== undefined);
   const values = Object.fromEntries(
-    ruleNames.map((name) => [ruleColumns[name], name === 'releaseTime' ? normaliseTime(body.releaseTime) : body[name]]),
+    given.map((name) => [ruleColumns[name], name === 'releaseTime' ? normaliseTime(body.releaseTime) : body[name]]),
   );
   await inTransaction(deps.db, async (trx) => {
     const before = rowToOverrides(

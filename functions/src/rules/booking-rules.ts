@@ -32,6 +32,12 @@ export interface EffectiveRules {
   noShowThreshold: number;
   noShowWindowDays: number;
   noShowBanDays: number;
+  /** 候补: how long a place offered to the waitlist is held unpaid (capped before the visit, booking/waitlist-offer.ts). */
+  waitlistOfferHoldMinutes: number;
+  /** 候补 closes this many minutes before the session's day begins (Shanghai): 360 = 18:00 the day before. */
+  waitlistCloseMinutes: number;
+  /** 候补: sessions one profile may wait for at once. */
+  waitlistMaxPerProfile: number;
 }
 
 /** Used for any column that no row sets. */
@@ -46,6 +52,9 @@ export const defaultRules: Readonly<EffectiveRules> = Object.freeze({
   noShowThreshold: 3,
   noShowWindowDays: 90,
   noShowBanDays: 30,
+  waitlistOfferHoldMinutes: 30,
+  waitlistCloseMinutes: 360,
+  waitlistMaxPerProfile: 3,
 });
 
 /** Which column of booking_rule carries each rule. */
@@ -60,6 +69,9 @@ export const ruleColumns = {
   noShowThreshold: 'no_show_threshold',
   noShowWindowDays: 'no_show_window_days',
   noShowBanDays: 'no_show_ban_days',
+  waitlistOfferHoldMinutes: 'waitlist_offer_hold_minutes',
+  waitlistCloseMinutes: 'waitlist_close_minutes',
+  waitlistMaxPerProfile: 'waitlist_max_per_profile',
 } as const satisfies Record<keyof EffectiveRules, keyof BookingRule>;
 
 export type RuleName = keyof EffectiveRules;

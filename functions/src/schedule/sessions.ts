@@ -14,6 +14,7 @@ import { forgetFullSlots } from '../booking/full-slots.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { getEffectiveRules, releaseAt } from '../rules/booking-rules.js';
+import { offerReturnedPlaces } from '../booking/waitlist-offer.js';
 import { shanghaiDate, shanghaiToInstant, type LocalDate, type LocalTime } from '../time/shanghai.js';
 import { MAX_SESSION_NUMBERS, periodOf, planSlots, toMinutes, type Period } from './slot-plan.js';
 
@@ -217,6 +218,8 @@ export async function setSlotCapacity(deps: AppDeps, actor: Principal, slotId: n
         throw new AppError('CAPACITY_BELOW_BOOKED', `该时段已预约 ${current.booked} 人，号源数不能少于已预约人数`);
       }
     }
+    // Places that exist now go to the waitlist first, before anyone else sees them (booking/waitlist-offer.ts).
+    await offerReturnedPlaces(trx, [{ slotId, count: capacity }], now);
     // After the slot's row: the lock order of every path (booking/book.ts, top).
     await trx.updateTable('clinic_session').set({ template_id: null, updated_at: now }).where('id', '=', slot.session_id).where('template_id', 'is not', null).execute();
     await recordAudit(trx, { actor, action: 'slot.capacity', target: { type: 'slot', id: slotId }, meta, summary: { before: slot.capacity, after: capacity } }, now);
@@ -280,6 +283,8 @@ export async function addSlot(
       }))
       .where('id', '=', sessionId)
       .execute();
+    // 加号: the new places go to the waitlist first (booking/waitlist-offer.ts).
+    await offerReturnedPlaces(trx, [{ slotId: Number(inserted.insertId), count: input.capacity }], now);
     await recordAudit(trx, { actor, action: 'slot.add', target: { type: 'slot', id: Number(inserted.insertId) }, meta, summary: { sessionId, ...input } }, now);
   });
   return getSession(deps.db, sessionId);

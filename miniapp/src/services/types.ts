@@ -60,3 +60,7 @@ export type AppointmentScope = NonNullable<NonNullable<paths['/api/v1/appointmen
 export type EffectiveBookingRules = Schemas['EffectiveBookingRules'];
 export type InboxMessage = Schemas['InboxMessage'];
 export type InboxPage = Ok<'/api/v1/me/messages', 'get'>;
+
+/** 候补 (waitlist) entries: GET /waitlist, POST /waitlist, POST /waitlist/{id}/leave. */
+export type WaitlistEntry = Schemas['WaitlistEntry'];
+export type WaitlistStatus = WaitlistEntry['status'];

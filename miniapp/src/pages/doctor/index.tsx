@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { useEffect, useState } from 'react';
 import { AsyncView } from '../../components/async-view';
 import { DoctorCardView } from '../../components/doctor-card';
+import { Button } from '../../components/nutui';
 import { PageShell } from '../../components/page-shell';
 import { useAsync } from '../../hooks/use-async';
 import { fetchDoctor, fetchDoctorCalendar } from '../../services/catalogue';
@@ -32,6 +33,11 @@ function dayLabel(day: Day): string {
   const released = day.sessions.some((s) => s.slots.some((slot) => slot.state !== 'not_released'));
   if (!released) return '待放号';
   return day.remaining > 0 ? `余${day.remaining}` : '约满';
+}
+
+/** Full: open, no slot to book, at least one of them full (not only past): 候补 can help. */
+function isFull(session: ClinicSession): boolean {
+  return session.status === 'open' && !session.slots.some((s) => s.state === 'available') && session.slots.some((s) => s.state === 'full');
 }
 
 function slotNote(slot: CalendarSlot, session: ClinicSession): string {
@@ -110,6 +116,14 @@ export default function DoctorCalendar() {
                     {session.status === 'suspended' ? <Text className="badge danger">停诊</Text> : <Text className="badge success">余{session.remaining}</Text>}
                   </View>
                   {session.status === 'suspended' && <View className="refusal">本次出诊已停诊{session.suspendReason ? `：${session.suspendReason}` : ''}</View>}
+                  {isFull(session) && (
+                    <View className="waitlist-offer">
+                      <View className="muted">号源已约满，可排队候补：有人退号时按先后顺序为您保留号源。</View>
+                      <Button type="primary" size="small" onClick={() => go(`/pages/waitlist/join/index?doctorId=${doctorId}&date=${session.date}&sessionId=${session.id}`)}>
+                        候补
+                      </Button>
+                    </View>
+                  )}
                   <View className="slot-grid">
                     {session.slots.map((slot) => (
                       <View

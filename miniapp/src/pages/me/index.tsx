@@ -55,6 +55,7 @@ export default function Me() {
           clickable
           onClick={() => go('/pages/messages/index')}
         />
+        <Cell title="我的候补" extra="排队位次 ›" clickable onClick={() => go('/pages/waitlist/mine/index')} />
         <Cell title="就诊人管理" extra="添加 / 编辑 ›" clickable onClick={() => go('/pages/profiles/index')} />
         <Cell title="找回 / 重设密码" extra="›" clickable onClick={() => go('/pages/password-reset/index')} />
         <Cell
