@@ -1,11 +1,10 @@
 /** /api/v1/admin/users: staff accounts are created here, and any account can be disabled. */
 import * as z from 'zod';
-import { createStaffAccount, setAccountStatus, toAccountView } from '../auth/accounts.js';
-import { maskPhone } from '../auth/phone.js';
+import { createStaffAccount, setAccountStatus } from '../auth/staff-accounts.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
 import { idParams } from '../schemas.js';
-
+import { listAccounts } from './users.js';
 
 export const adminUserRoutes = [
   defineRoute({
@@ -43,32 +42,7 @@ export const adminUserRoutes = [
       page: z.number().int(),
       pageSize: z.number().int(),
     }),
-    handler: async ({ query, deps }) => {
-      let q = deps.db.selectFrom('user_account');
-      if (query.role) q = q.where('role', '=', query.role);
-      if (query.phone) q = q.where('phone', 'like', `${query.phone}%`);
-      const [rows, count] = await Promise.all([
-        q
-          .select(['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'failed_login_count', 'locked_until'])
-          .orderBy('id', 'desc')
-          .limit(query.pageSize)
-          .offset((query.page - 1) * query.pageSize)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return {
-        items: rows.map((r) => ({
-          ...toAccountView(r),
-          // Admins see accounts, not personal data: the phone is masked here too.
-          phone: maskPhone(r.phone),
-          failedLoginCount: r.failed_login_count,
-          lockedUntil: r.locked_until?.toISOString() ?? null,
-        })),
-        total: Number(count.n),
-        page: query.page,
-        pageSize: query.pageSize,
-      };
-    },
+    handler: ({ query, deps }) => listAccounts(deps.db, query),
   }),
   defineRoute({
     method: 'PUT',

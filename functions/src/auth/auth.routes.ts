@@ -1,16 +1,12 @@
-/** /api/v1/auth/* and /api/v1/me: thin handlers over auth/accounts.ts and auth/sms-codes.ts. */
+/** /api/v1/auth/* and /api/v1/me: thin handlers over the auth domain (one file per concern). */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
 import { okSchema } from '../schemas.js';
-import {
-  changePassword,
-  getAccount,
-  login,
-  logout,
-  refresh,
-  registerPatient,
-  resetPassword,
-} from './accounts.js';
+import { getAccount } from './account-view.js';
+import { login, logout } from './login.js';
+import { changePassword, resetPassword } from './password-change.js';
+import { refresh } from './refresh.js';
+import { registerPatient } from './registration.js';
 import { accountSchema, passwordSchema, phoneSchema, sessionSchema, smsCodeSchema, tokenPairSchema } from './schemas.js';
 import { issueSmsCode } from './sms-codes.js';
 

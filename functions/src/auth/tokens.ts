@@ -1,7 +1,7 @@
 /**
  * Access tokens: jose HS256 JWTs, short-lived; the algorithm, issuer and audience are pinned and
  * `exp` is required, so `alg: none`, an RS/HS swap or a token for another system is refused.
- * Refresh tokens: 256-bit random strings; only their SHA-256 is stored (auth/accounts.ts).
+ * Refresh tokens: 256-bit random strings; only their SHA-256 is stored (auth/login-sessions.ts).
  *
  * Verifying costs CPU on every authenticated request (bench/booking-burst.ts --cpu-prof: a fifth
  * of a refused booking's), so two things are done once instead of per request:
