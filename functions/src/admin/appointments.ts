@@ -11,6 +11,7 @@ import type { Db } from '../db/create-db.js';
 import { idSchema, localDateSchema } from '../schemas.js';
 import { shanghaiDate, shanghaiTime } from '../time/shanghai.js';
 import { auditEntrySchema, listAuditLog } from './audit-log.js';
+import { PERIOD_LABELS } from '../schedule/slot-plan.js';
 import { CSV_BOM, csvRow } from './csv.js';
 
 export const appointmentFilterSchema = z.strictObject({
@@ -228,7 +229,6 @@ const STATUS_LABEL: Record<(typeof appointmentStatuses)[number], string> = {
   expired: '已失效',
   no_show: '爽约',
 };
-const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上' } as const;
 const CANCELLED_BY_LABEL = { patient: '患者', doctor: '医生', admin: '管理员', system: '系统' } as const;
 
 export const CSV_HEADER = [
@@ -243,7 +243,7 @@ function csvLine(r: Row): string {
   return csvRow([
     r.order_no,
     r.session_date,
-    PERIOD_LABEL[r.period],
+    PERIOD_LABELS[r.period],
     `${r.slot_start.slice(0, 5)}-${r.slot_end.slice(0, 5)}`,
     r.department_name,
     r.doctor_name,
