@@ -24,13 +24,9 @@ export async function listAccounts(db: Db, query: AccountListQuery): Promise<Acc
   let q = db.selectFrom('user_account');
   if (query.role) q = q.where('role', '=', query.role);
   if (query.phone) q = q.where('phone', 'like', `${query.phone}%`);
+  const columns = ['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'failed_login_count', 'locked_until'] as const;
   const [rows, count] = await Promise.all([
-    q
-      .select(['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'failed_login_count', 'locked_until'])
-      .orderBy('id', 'desc')
-      .limit(query.pageSize)
-      .offset((query.page - 1) * query.pageSize)
-      .execute(),
+    q.select(columns).orderBy('id', 'desc').limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return {
