@@ -28,7 +28,7 @@ export async function createStaffAccount(
 ): Promise<AccountView> {
   const passwordHash = await hashPassword(input.password, deps.config.passwordCost);
   const now = deps.clock.now();
-  const work = async (t: Trx) => {
+  const createIn = async (t: Trx) => {
     const inserted = await t
       .insertInto('user_account')
       .values({
@@ -45,7 +45,7 @@ export async function createStaffAccount(
     return toAccountView(await t.selectFrom('user_account').select(ACCOUNT_COLUMNS).where('id', '=', id).executeTakeFirstOrThrow());
   };
   try {
-    return trx ? await work(trx) : await inTransaction(deps.db, work);
+    return trx ? await createIn(trx) : await inTransaction(deps.db, createIn);
   } catch (error) {
     if (isDuplicateKey(error, 'uq_user_phone')) throw new AppError('PHONE_ALREADY_REGISTERED', '该手机号已有账号');
     throw error;
