@@ -1,13 +1,16 @@
 /**
  * A patient cancels their own appointment (退号) until `cancelCutoffMinutes` before the slot
- * starts (Shanghai wall-clock): the conditional status UPDATE, `remaining + 1` and, for a paid
- * booking, the refund are one transaction (transitions.ts, refunds.ts).
+ * starts (Shanghai wall-clock); an admin cancels any appointment before its visit, with a reason
+ * the patient is sent. Either way the conditional status UPDATE, `remaining + 1`, for a paid
+ * booking the refund, and for an admin's cancellation the patient's notification are one
+ * transaction (transitions.ts, refunds.ts, notification/outbox.ts).
  */
 import { recordAudit } from '../audit/audit.js';
 import type { Principal, RequestMeta } from '../context.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { notifyAppointments } from '../notification/outbox.js';
 import { recordRefunds, settleRefunds, type RecordedRefund } from './refunds.js';
 import { getEffectiveRules } from '../rules/booking-rules.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
@@ -21,6 +24,7 @@ export function cancelDeadline(sessionDate: string, slotStart: string, cancelCut
   return new Date(shanghaiToInstant(sessionDate, slotStart).getTime() - cancelCutoffMinutes * 60_000);
 }
 
+/** The patient's 退号 of their own appointment, until the cut-off; a paid one is refunded. */
 export async function cancelAppointment(
   deps: AppDeps,
   principal: Principal,
@@ -65,10 +69,45 @@ export async function cancelAppointment(
 }
 
 /**
- * In the caller's transaction: the patient's cancellation of `appointment` (checked cancellable
- * by the caller) — its place returned, a payment recorded refunded, the audit entry. Throws
- * TransitionLost (roll back) when it left a cancellable status meanwhile. The refunds it
- * returns are for `settleRefunds` after COMMIT.
+ * An admin's cancellation of any appointment in a status `adminCancel` moves from (pending
+ * payment, booked, checked in and not yet called), with a required reason: the place returns,
+ * a payment is refunded and the patient is notified (SMS/WeChat and inbox), all in one
+ * transaction. Of racing cancellations and expiry exactly one wins; the others answer
+ * NOT_CANCELLABLE. A hold that ran out unpaid is expired, not cancelled.
+ */
+export async function cancelByAdmin(deps: AppDeps, admin: Principal, appointmentId: number, reason: string, meta: RequestMeta): Promise<void> {
+  const { db } = deps;
+  const now = deps.clock.now();
+  const row = await db
+    .selectFrom('appointment')
+    .select(['id', 'slot_id', 'order_no', 'status', 'hold_expires_at'])
+    .where('id', '=', appointmentId)
+    .executeTakeFirst();
+  if (!row) throw new AppError('APPOINTMENT_NOT_FOUND');
+  if (row.status === 'pending_payment' && row.hold_expires_at && row.hold_expires_at <= now) {
+    await expireHold(db, { id: row.id, slotId: row.slot_id, orderNo: row.order_no }, now);
+    throw new AppError('NOT_CANCELLABLE', '该预约已因超时未支付而失效');
+  }
+  if (!canMove('adminCancel', row.status)) throw new AppError('NOT_CANCELLABLE', undefined, { status: row.status });
+  let refunds: RecordedRefund[];
+  try {
+    refunds = await inTransaction(db, (trx) => cancelWithin(trx, row, { principal: admin, reason, meta }, now));
+  } catch (error) {
+    if (!(error instanceof TransitionLost)) throw error;
+    // Cancelled, paid-then-cancelled or expired concurrently: someone else's change won.
+    const current = await db.selectFrom('appointment').select('status').where('id', '=', appointmentId).executeTakeFirst();
+    throw new AppError('NOT_CANCELLABLE', undefined, { status: current?.status });
+  }
+  forgetFullSlots(db); // a place came back: refuse nothing from memory (full-slots.ts)
+  await settleRefunds(db, refunds, now, deps.log);
+}
+
+/**
+ * In the caller's transaction: the cancellation of `appointment` (checked cancellable by the
+ * caller) by the patient (`cancel`) or, when `by.principal` is an admin, by the hospital
+ * (`adminCancel`, which also notifies the patient) — its place returned, a payment recorded
+ * refunded, the audit entry. Throws TransitionLost (roll back) when it left a cancellable
+ * status meanwhile. The refunds it returns are for `settleRefunds` after COMMIT.
  */
 export async function cancelWithin(
   trx: Trx,
@@ -76,9 +115,17 @@ export async function cancelWithin(
   by: { principal: Principal; reason: string | undefined; meta: RequestMeta },
   now: Date,
 ): Promise<RecordedRefund[]> {
+  const byAdmin = by.principal.role === 'admin';
   await releasePlaces(trx, [{ slotId: appointment.slot_id }], now);
-  await moveAppointments(trx, 'cancel', [appointment.id], { cancelled_at: now, cancelled_by: 'patient', cancel_reason: by.reason ?? null }, now);
+  await moveAppointments(
+    trx,
+    byAdmin ? 'adminCancel' : 'cancel',
+    [appointment.id],
+    { cancelled_at: now, cancelled_by: byAdmin ? 'admin' : 'patient', cancel_reason: by.reason ?? null },
+    now,
+  );
   const recorded = await recordRefunds(trx, [{ id: appointment.id, orderNo: appointment.order_no }], now);
+  if (byAdmin) await notifyAppointments(trx, 'appointment_cancelled', [{ appointmentId: appointment.id, params: { by: 'admin', reason: by.reason ?? '' } }], now);
   await recordAudit(
     trx,
     {

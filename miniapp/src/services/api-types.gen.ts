@@ -1121,6 +1121,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/appointments/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 管理员取消预约（须填写原因；已支付的原路退款，并通知患者）
+         * @description 角色：admin
+         */
+        post: operations["postAdminAppointmentsByIdCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/export/appointments.csv": {
         parameters: {
             query?: never;
@@ -1607,6 +1627,8 @@ export interface components {
             cancelledAt: string | null;
             cancelledBy: ("patient" | "doctor" | "admin" | "system") | null;
             cancelReason: string | null;
+            /** @description 管理员可取消（待支付、待就诊、已签到未叫号） */
+            cancellable: boolean;
         };
         InboxMessage: {
             id: number;
@@ -7694,6 +7716,135 @@ export interface operations {
             };
             /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminAppointmentsByIdCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 取消原因，将通知患者 */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        appointment: components["schemas"]["AdminAppointment"];
+                        payment: {
+                            amountFen: number;
+                            provider: string;
+                            /** @enum {string} */
+                            status: "paid" | "refunded";
+                            /** Format: date-time */
+                            paidAt: string;
+                            refundAmountFen: number | null;
+                            refundedAt: string | null;
+                        } | null;
+                        /** @description 该预约的全部审计记录，按时间先后 */
+                        audit: components["schemas"]["AuditEntry"][];
+                        notifications: {
+                            id: number;
+                            /** @enum {string} */
+                            channel: "sms" | "wechat" | "in_app";
+                            template: string;
+                            /** @enum {string} */
+                            status: "pending" | "sent" | "failed";
+                            attempts: number;
+                            lastError: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            sentAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_CANCELLABLE` 该预约当前状态不能取消 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
