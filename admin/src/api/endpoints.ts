@@ -74,5 +74,7 @@ export const appointmentApi = {
   list: (query: Query<'/api/v1/admin/appointments', 'get'>) =>
     call<{ items: AdminAppointment[]; total: number; page: number; pageSize: number }>('GET', '/admin/appointments', { query }),
   detail: (id: number) => call<AdminAppointmentDetail>('GET', `/admin/appointments/${id}`),
+  /** 取消预约 for the patient: refunded if paid, the patient is told the reason. */
+  cancel: (id: number, reason: string) => call<AdminAppointmentDetail>('POST', `/admin/appointments/${id}/cancel`, { body: { reason }, quiet: true }),
   exportCsv: (filter: AppointmentFilter, filename: string) => download('/admin/export/appointments.csv', filter, filename),
 };
