@@ -29,8 +29,11 @@ export async function createDoctor(app: TestApp, token: string, departmentId: nu
     body: { departmentId, name: '李明医生', title: 'attending', specialty: '常见病', defaultFeeFen: 1000, phone, password, ...overrides },
   });
   if (res.status !== 201) throw new Error(`doctor: ${JSON.stringify(res.body)}`);
+  // An account an admin created must set its own password before anything else: as the doctor would at first login.
   const login = await app.request('POST', '/api/v1/auth/login', { body: { phone, password } });
-  return { ...(res.body as { id: number; userId: number; name: string }), token: login.body.tokens.accessToken as string };
+  const changed = await app.request('POST', '/api/v1/me/password', { token: login.body.tokens.accessToken, body: { oldPassword: password, newPassword: `${password}2` } });
+  if (changed.status !== 200) throw new Error(`first password change: ${JSON.stringify(changed.body)}`);
+  return { ...(res.body as { id: number; userId: number; name: string }), token: changed.body.accessToken as string };
 }
 
 export async function createSession(

@@ -1,6 +1,6 @@
-/** /api/v1/admin/users: staff accounts are created here, and any account can be disabled. */
+/** /api/v1/admin/users: staff accounts are created here, any account can be disabled, and a staff account's password reset. */
 import * as z from 'zod';
-import { createStaffAccount, setAccountStatus } from '../auth/staff-accounts.js';
+import { createStaffAccount, resetStaffPassword, setAccountStatus } from '../auth/staff-accounts.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
 import { idParams } from '../schemas.js';
@@ -55,5 +55,16 @@ export const adminUserRoutes = [
     response: accountSchema,
     errors: ['NOT_FOUND'],
     handler: ({ params, body, deps, principal, meta }) => setAccountStatus(deps, principal, params.id, body.status, meta),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/admin/users/{id}/password-reset',
+    tag: 'admin',
+    summary: '重置医生或管理员账号的密码（生成新密码，只显示这一次；注销其所有登录，下次登录须先修改密码）',
+    auth: ['admin'],
+    params: idParams,
+    response: z.object({ account: accountSchema, password: z.string().meta({ description: '新的初始密码，只返回这一次' }) }),
+    errors: ['NOT_FOUND', 'FORBIDDEN'],
+    handler: ({ params, deps, principal, meta }) => resetStaffPassword(deps, principal, params.id, meta),
   }),
 ];

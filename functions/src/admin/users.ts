@@ -2,7 +2,7 @@
 import type { Role } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { maskPhone } from '../auth/phone.js';
-import { toAccountView, type AccountView } from '../auth/account-view.js';
+import { ACCOUNT_COLUMNS, toAccountView, type AccountView } from '../auth/account-view.js';
 
 export interface AccountListQuery {
   role?: Role | undefined;
@@ -24,7 +24,7 @@ export async function listAccounts(db: Db, query: AccountListQuery): Promise<Acc
   let q = db.selectFrom('user_account');
   if (query.role) q = q.where('role', '=', query.role);
   if (query.phone) q = q.where('phone', 'like', `${query.phone}%`);
-  const columns = ['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'failed_login_count', 'locked_until'] as const;
+  const columns = [...ACCOUNT_COLUMNS, 'failed_login_count', 'locked_until'] as const;
   const [rows, count] = await Promise.all([
     q.select(columns).orderBy('id', 'desc').limit(query.pageSize).offset((query.page - 1) * query.pageSize).execute(),
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

@@ -10,6 +10,8 @@ export interface AccountView {
   status: 'active' | 'disabled';
   displayName: string | null;
   createdAt: string;
+  /** Until the owner sets their own password, only the password change, logout and `me` are answered. */
+  mustChangePassword: boolean;
 }
 
 export type AccountRow = {
@@ -19,6 +21,7 @@ export type AccountRow = {
   status: 'active' | 'disabled';
   display_name: string | null;
   created_at: Date;
+  must_change_password: number;
 };
 
 export function toAccountView(user: AccountRow): AccountView {
@@ -29,11 +32,12 @@ export function toAccountView(user: AccountRow): AccountView {
     status: user.status,
     displayName: user.display_name,
     createdAt: user.created_at.toISOString(),
+    mustChangePassword: user.must_change_password === 1,
   };
 }
 
 /** The columns `toAccountView` reads. */
-export const ACCOUNT_COLUMNS = ['id', 'phone', 'role', 'status', 'display_name', 'created_at'] as const;
+export const ACCOUNT_COLUMNS = ['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'must_change_password'] as const;
 
 /** The signed-in account (`GET /me`). */
 export async function getAccount(db: Db, userId: number): Promise<AccountView> {

@@ -26,14 +26,14 @@ export interface Session {
 /**
  * Starts a new refresh-token family (a login) or continues one (a refresh). The access token
  * names the family and the account's session version, so revoking either refuses it
- * (auth/revocation.ts).
+ * (auth/revocation.ts), and says whether the account must change its password first.
  */
 export async function issueTokens(
   deps: AppDeps,
   db: Db | Trx,
   user: Principal,
   meta: RequestMeta,
-  sessionVersion: number,
+  account: { sessionVersion: number; mustChangePassword: boolean },
   familyId: string = randomUUID(),
 ): Promise<TokenPair> {
   const now = deps.clock.now();
@@ -52,7 +52,7 @@ export async function issueTokens(
     })
     .execute();
   return {
-    accessToken: await signAccessToken(deps.config, user, now, { id: familyId, version: sessionVersion }),
+    accessToken: await signAccessToken(deps.config, user, now, { id: familyId, version: account.sessionVersion, mustChangePassword: account.mustChangePassword }),
     accessTokenExpiresIn: deps.config.accessTokenTtlSeconds,
     refreshToken,
     refreshTokenExpiresAt: expiresAt.toISOString(),

@@ -95,7 +95,7 @@ export async function login(deps: AppDeps, input: { phone: string; password: str
       await trx.updateTable('user_account').set({ password_hash: rehashed }).where('id', '=', user.id).where('password_hash', '=', user.password_hash).execute();
     }
     await recordAudit(trx, { actor: principal, action: 'auth.login', target: { type: 'user', id: user.id }, meta }, now);
-    return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta, user.session_version) };
+    return { account: toAccountView(user), tokens: await issueTokens(deps, trx, principal, meta, { sessionVersion: user.session_version, mustChangePassword: user.must_change_password === 1 }) };
   });
 }
 

@@ -12,7 +12,7 @@ import { hashPassword, verifyPassword } from './password.js';
 import { sessionsChanged } from './revocation.js';
 import { consumeSmsCode } from './sms-codes.js';
 
-/** Sets a new password after an SMS code; every existing session is signed out. */
+/** Sets a new password after an SMS code (the owner chose it: no change is required after); every existing session is signed out. */
 export async function resetPassword(
   deps: AppDeps,
   input: { phone: string; code: string; newPassword: string },
@@ -28,7 +28,7 @@ export async function resetPassword(
   await inTransaction(deps.db, async (trx) => {
     await trx
       .updateTable('user_account')
-      .set({ password_hash: passwordHash, failed_login_count: 0, locked_until: null, updated_at: now })
+      .set({ password_hash: passwordHash, must_change_password: 0, failed_login_count: 0, locked_until: null, updated_at: now })
       .where('id', '=', user.id)
       .execute();
     await endAllSessions(trx, user.id, now);
@@ -37,7 +37,11 @@ export async function resetPassword(
   sessionsChanged(deps.db);
 }
 
-/** Changes the password; other sessions are signed out and this one gets fresh tokens. */
+/**
+ * Changes the password; other sessions are signed out and this one gets fresh tokens. It is also
+ * how an account an admin created or reset sets its own password: the change clears
+ * must_change_password, and the fresh tokens no longer carry it.
+ */
 export async function changePassword(
   deps: AppDeps,
   principal: Principal,
@@ -59,12 +63,12 @@ export async function changePassword(
   if (input.oldPassword === input.newPassword) throw new AppError('PASSWORD_SAME_AS_OLD');
   const passwordHash = await hashPassword(input.newPassword, deps.config.passwordCost);
   const tokens = await inTransaction(deps.db, async (trx) => {
-    await trx.updateTable('user_account').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', user.id).execute();
+    await trx.updateTable('user_account').set({ password_hash: passwordHash, must_change_password: 0, updated_at: now }).where('id', '=', user.id).execute();
     await endAllSessions(trx, user.id, now);
     await recordAudit(trx, { actor: principal, action: 'auth.password_change', target: { type: 'user', id: user.id }, meta }, now);
     // This device's new login, under the version just raised (read back: this transaction holds the row).
     const { session_version } = await trx.selectFrom('user_account').select('session_version').where('id', '=', user.id).executeTakeFirstOrThrow();
-    return issueTokens(deps, trx, principal, meta, session_version);
+    return issueTokens(deps, trx, principal, meta, { sessionVersion: session_version, mustChangePassword: false });
   });
   sessionsChanged(deps.db);
   return tokens;

@@ -37,6 +37,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
       'user_account.role',
       'user_account.status',
       'user_account.session_version',
+      'user_account.must_change_password',
     ])
     .where('refresh_token.token_hash', '=', sha256Hex(refreshToken))
     .executeTakeFirst();
@@ -71,7 +72,7 @@ export async function refresh(deps: AppDeps, refreshToken: string, meta: Request
     // Lost a race with another use of the same token, which just won.
     if (Number(replaced.numUpdatedRows) !== 1) return undefined;
     await recordAudit(trx, { actor: principal, action: 'auth.refresh', target: { type: 'user', id: row.userId }, meta }, now);
-    return issueTokens(deps, trx, principal, meta, row.session_version, row.family_id);
+    return issueTokens(deps, trx, principal, meta, { sessionVersion: row.session_version, mustChangePassword: row.must_change_password === 1 }, row.family_id);
   });
   if (!tokens) throw new AppError('REFRESH_TOKEN_INVALID');
   return tokens;

@@ -39,7 +39,7 @@ export async function registerPatient(
         .executeTakeFirstOrThrow();
       const principal: Principal = { userId: Number(inserted.insertId), role: 'patient' };
       await recordAudit(trx, { actor: principal, action: 'auth.register', target: { type: 'user', id: principal.userId }, meta }, now);
-      const tokens = await issueTokens(deps, trx, principal, meta, 0);
+      const tokens = await issueTokens(deps, trx, principal, meta, { sessionVersion: 0, mustChangePassword: false });
       const user = await trx.selectFrom('user_account').select(ACCOUNT_COLUMNS).where('id', '=', principal.userId).executeTakeFirstOrThrow();
       return { account: toAccountView(user), tokens };
     });
