@@ -345,4 +345,30 @@ describe('admin console at 1280 px', () => {
     expect(payment.map((p) => p.status)).toEqual(['refunded']);
     expect(await capacityViolations(app.database.db)).toEqual([]);
   });
+
+  it('a new admin must set their own password before the console opens', async () => {
+    const phone = newPhone();
+    const demoAdmin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.admin.phone, password: DEMO_ACCOUNTS.admin.password } });
+    const created = await app.request('POST', '/api/v1/admin/users', {
+      token: demoAdmin.body.tokens.accessToken,
+      body: { phone, password: 'Initial2026', role: 'admin', displayName: '孙管理员' },
+    });
+    expect(created.body.mustChangePassword).toBe(true);
+    await page.evaluate(() => localStorage.clear());
+    await page.goto(`${app.baseUrl}/admin/`);
+    await logIn(phone, 'Initial2026');
+    await page.getByText('孙管理员，请先修改初始密码').waitFor(WAIT);
+    await page.getByPlaceholder('初始密码').fill('Initial2026');
+    await page.getByPlaceholder('新密码（8–64 位，含字母和数字）').fill('MyOwnPass2026');
+    await page.getByPlaceholder('再次输入新密码').fill('MyOwnPass2027');
+    await page.getByRole('button', { name: '修改密码并进入' }).click();
+    await page.getByText('两次输入的新密码不一致').waitFor(WAIT);
+    await page.getByPlaceholder('再次输入新密码').fill('MyOwnPass2026');
+    await snap('21-first-password');
+    await page.getByRole('button', { name: '修改密码并进入' }).click();
+    await expect.poll(() => page.getByTestId('current-admin').innerText().catch(() => '')).toBe('孙管理员');
+    await snap('22-after-first-password');
+    const me = await app.request('POST', '/api/v1/auth/login', { body: { phone, password: 'MyOwnPass2026' } });
+    expect(me.body.account.mustChangePassword).toBe(false);
+  });
 });
