@@ -354,7 +354,7 @@ describe('admin console at 1280 px', () => {
       body: { phone, password: 'Initial2026', role: 'admin', displayName: '孙管理员' },
     });
     expect(created.body.mustChangePassword).toBe(true);
-    await page.evaluate(() => localStorage.clear());
+    await page.evaluate('localStorage.clear()');
     await page.goto(`${app.baseUrl}/admin/`);
     await logIn(phone, 'Initial2026');
     await page.getByText('孙管理员，请先修改初始密码').waitFor(WAIT);
