@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS user_account (
   -- process can load just the recent changes (auth/revocation.ts).
   session_version INT UNSIGNED NOT NULL DEFAULT 0,
   session_changed_at DATETIME(3) NULL,
+  -- Set on a staff account an admin created or whose password an admin reset: until the owner
+  -- sets their own password, the API answers only the password change, logout and `me`.
+  must_change_password TINYINT(1) NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   UNIQUE KEY uq_user_phone (phone),
   KEY ix_user_role (role, status),

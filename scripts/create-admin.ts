@@ -6,7 +6,7 @@
  */
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { createStaffAccount } from '../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../functions/src/auth/staff-accounts.js';
 import { passwordSchema, phoneSchema } from '../functions/src/auth/schemas.js';
 import { migrate } from '../functions/src/db/migrate.js';
 import { AppError } from '../functions/src/errors.js';

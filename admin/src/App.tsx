@@ -6,6 +6,7 @@ import { Shell } from './components/Shell';
 import { AccountsPage } from './pages/AccountsPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { AuditLogPage } from './pages/AuditLogPage';
+import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
 import { DoctorsPage } from './pages/DoctorsPage';
@@ -28,6 +29,8 @@ export function App() {
     // Back to where the admin was once signed in again.
     return <Navigate to="/login" replace state={{ from: location.pathname }} />;
   }
+  // A password an administrator set (a new account, a reset): nothing else until the admin sets their own.
+  if (session.account.mustChangePassword) return <ChangePasswordPage session={session} />;
   return (
     <Routes>
       <Route path="/login" element={<Navigate to="/" replace />} />

@@ -21,6 +21,7 @@ export const errorCatalog = {
   FORBIDDEN: [403, '无权进行此操作'],
   ACCOUNT_DISABLED: [403, '账号已停用，请联系医院'],
   ACCOUNT_LOCKED: [403, '密码错误次数过多，账号已临时锁定，请稍后再试'],
+  PASSWORD_CHANGE_REQUIRED: [403, '为了账号安全，请先修改初始密码'],
   // 404
   NOT_FOUND: [404, '请求的资源不存在'],
   ROUTE_NOT_FOUND: [404, '接口不存在'],

@@ -4,7 +4,9 @@
  *    each domain's `*.routes.ts` (the thin handlers: parse → call one domain function → return),
  *    the route table `routes.ts`, and the hosts `server.ts`, `bootstrap.ts` and `lambda/`;
  *  - no cycle between the top-level modules of functions/src (a folder, or a file at the root such
- *    as `context.ts`), type-only imports included: a cycle means neither side owns the concept.
+ *    as `context.ts`), type-only imports included: a cycle means neither side owns the concept;
+ *  - a route file (`*.routes.ts`) holds no domain logic: it does not query the database, open a
+ *    transaction or write the audit log — its handlers parse, call one domain function, return.
  * Imports are read from the source text (static `import … from`, `export … from`, `import('…')`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -142,5 +144,22 @@ describe('import graph of functions/src', () => {
       return [cycle, ...crossing].join('\n');
     });
     expect(detail).toEqual([]);
+  });
+
+  it('route files hold no domain logic: no query, transaction or audit entry of their own', () => {
+    /** What only a domain module does, with how it shows in the source. */
+    const domainOnly: readonly { what: string; pattern: RegExp }[] = [
+      { what: 'imports kysely', pattern: /^\s*import\s[^;]*?\sfrom\s+['"]kysely['"]/ms },
+      { what: 'opens a transaction', pattern: /\binTransaction\(|\.transaction\(\)/ },
+      { what: 'writes the audit log', pattern: /\brecordAudit\(/ },
+      { what: 'queries the database', pattern: /\.(selectFrom|updateTable|insertInto|deleteFrom|replaceInto)\(/ },
+    ];
+    const routeFiles = tsFiles(SRC).filter((file) => file.endsWith('.routes.ts'));
+    expect(routeFiles.length).toBeGreaterThan(10);
+    const violations = routeFiles.flatMap((file) => {
+      const text = readFileSync(file, 'utf8');
+      return domainOnly.filter(({ pattern }) => pattern.test(text)).map(({ what }) => `${rel(file)} ${what}`);
+    });
+    expect(violations).toEqual([]);
   });
 });

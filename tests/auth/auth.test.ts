@@ -1,6 +1,7 @@
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FAILED_LOGINS, REFRESH_RACE_SECONDS } from '../../functions/src/auth/accounts.js';
+import { MAX_FAILED_LOGINS } from '../../functions/src/auth/login.js';
+import { REFRESH_RACE_SECONDS } from '../../functions/src/auth/refresh.js';
 import { SMS_CODE_MAX_ATTEMPTS, SMS_MAX_PER_IP_PER_HOUR, SMS_MAX_PER_PHONE_PER_DAY } from '../../functions/src/auth/sms-codes.js';
 import { lastSmsCode, newPhone, registerPatient, staffSession } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount, setAccountStatus } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount, setAccountStatus } from '../../functions/src/auth/staff-accounts.js';
 import { createDb } from '../../functions/src/db/create-db.js';
 import { newPhone, registerPatient, staffSession } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';

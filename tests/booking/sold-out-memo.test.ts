@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import { FULL_SLOT_MEMO_MS } from '../../functions/src/booking/full-slots.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, tokenFor } from '../support/scenario.js';

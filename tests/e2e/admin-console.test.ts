@@ -18,7 +18,7 @@ import { getEffectiveRules } from '../../functions/src/rules/booking-rules.js';
 import { generateSessions } from '../../functions/src/schedule/generator.js';
 import { newPhone } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Session } from '../support/scenario.js';
+import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Session } from '../support/scenario.js';
 import { REPO_ROOT } from '../miniapp/build.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
@@ -29,6 +29,8 @@ let browser: Browser;
 let page: Page;
 /** Tomorrow's session of a doctor of their own department, with two of its places booked. */
 let clinic: Session & { departmentName: string };
+/** Another department's session with one paid booking, for the admin's 取消预约. */
+let paidClinic: Session & { departmentName: string };
 const loginAnswers: { role: string; refreshToken: string }[] = [];
 
 async function snap(name: string): Promise<void> {
@@ -77,6 +79,14 @@ beforeAll(async () => {
   }
   const department = await app.database.db.selectFrom('department').select('name').where('id', '=', hospital.departmentId).executeTakeFirstOrThrow();
   clinic = { ...session, departmentName: department.name };
+  const other = await createDoctor(app.database.db, { name: '郑雅琴' });
+  const otherSession = await createSession(app.database.db, other, { date: shanghaiDay(app.clock.now(), 2), feeFen: 1800, slots: [{ start: '09:00', capacity: 4 }] });
+  const [payer] = await createPatients(app.database.db, 1);
+  const paidBooking = await book(app, payer!, otherSession.slotIds[0]!);
+  const paid = await appointmentAction(app, payer!, paidBooking.body.id, 'pay');
+  if (paid.status !== 200) throw new Error(`payment failed: ${JSON.stringify(paid.body)}`);
+  const otherDepartment = await app.database.db.selectFrom('department').select('name').where('id', '=', other.departmentId).executeTakeFirstOrThrow();
+  paidClinic = { ...otherSession, departmentName: otherDepartment.name };
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
@@ -305,5 +315,60 @@ describe('admin console at 1280 px', () => {
     // The department filter applied: its two appointments, nothing else.
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).every((l) => l.includes(clinic.departmentName))).toBe(true);
+  });
+
+  it('cancels a paid appointment with a reason: the row says 已取消 and the place and the money go back', async () => {
+    await pick('科室', paidClinic.departmentName);
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await expect.poll(() => page.getByText(/共 \d+ 条预约/).innerText()).toBe('共 1 条预约');
+    const row = page.locator('.ant-table-row', { hasText: paidClinic.departmentName });
+    await row.getByText('取消预约').click();
+    const modal = page.locator('.ant-modal', { hasText: '取消原因' });
+    await modal.waitFor(WAIT);
+    await expect(modal.innerText()).resolves.toContain('已支付，将原路退回');
+    await modal.getByRole('button', { name: '确认取消预约' }).click();
+    await expect.poll(() => modal.innerText()).toContain('请填写取消原因');
+    await modal.getByLabel('取消原因').fill('医生临时外出会诊，已电话告知患者');
+    await snap('19-cancel-appointment');
+    await modal.getByRole('button', { name: '确认取消预约' }).click();
+    await expect.poll(() => row.innerText()).toContain('已取消');
+    await expect(row.innerText()).resolves.not.toContain('取消预约');
+    await snap('20-appointment-cancelled');
+    const slot = await app.database.db.selectFrom('slot').select(['remaining', 'capacity']).where('id', '=', paidClinic.slotIds[0]!).executeTakeFirstOrThrow();
+    expect(slot.remaining).toBe(slot.capacity);
+    const payment = await app.database.db
+      .selectFrom('payment')
+      .innerJoin('appointment', 'appointment.id', 'payment.appointment_id')
+      .select('payment.status')
+      .where('appointment.session_id', '=', paidClinic.sessionId)
+      .execute();
+    expect(payment.map((p) => p.status)).toEqual(['refunded']);
+    expect(await capacityViolations(app.database.db)).toEqual([]);
+  });
+
+  it('a new admin must set their own password before the console opens', async () => {
+    const phone = newPhone();
+    const demoAdmin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.admin.phone, password: DEMO_ACCOUNTS.admin.password } });
+    const created = await app.request('POST', '/api/v1/admin/users', {
+      token: demoAdmin.body.tokens.accessToken,
+      body: { phone, password: 'Initial2026', role: 'admin', displayName: '孙管理员' },
+    });
+    expect(created.body.mustChangePassword).toBe(true);
+    await page.evaluate('localStorage.clear()');
+    await page.goto(`${app.baseUrl}/admin/`);
+    await logIn(phone, 'Initial2026');
+    await page.getByText('孙管理员，请先修改初始密码').waitFor(WAIT);
+    await page.getByPlaceholder('初始密码').fill('Initial2026');
+    await page.getByPlaceholder('新密码（8–64 位，含字母和数字）').fill('MyOwnPass2026');
+    await page.getByPlaceholder('再次输入新密码').fill('MyOwnPass2027');
+    await page.getByRole('button', { name: '修改密码并进入' }).click();
+    await page.getByText('两次输入的新密码不一致').waitFor(WAIT);
+    await page.getByPlaceholder('再次输入新密码').fill('MyOwnPass2026');
+    await snap('21-first-password');
+    await page.getByRole('button', { name: '修改密码并进入' }).click();
+    await expect.poll(() => page.getByTestId('current-admin').innerText().catch(() => '')).toBe('孙管理员');
+    await snap('22-after-first-password');
+    const me = await app.request('POST', '/api/v1/auth/login', { body: { phone, password: 'MyOwnPass2026' } });
+    expect(me.body.account.mustChangePassword).toBe(false);
   });
 });

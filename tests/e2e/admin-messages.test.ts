@@ -11,7 +11,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import type { Channels } from '../../functions/src/notification/channels.js';
 import { deliverDueNotifications } from '../../functions/src/notification/delivery.js';
 import { shanghaiToInstant } from '../../functions/src/time/shanghai.js';

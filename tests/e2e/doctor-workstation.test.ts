@@ -135,7 +135,7 @@ describe('doctor workstation H5 at 375 px', () => {
     expect(await textOf(seen(/您好$/))).toBe(`${doctor.name}，您好`);
     expect(await textOf(page.locator('.summary:visible'))).toBe('今日 1 场出诊 · 已约 3 / 5');
     const text = await textOf(card(today.date));
-    expect(text).toContain(`${dateLabel(today.date)} 晚间`);
+    expect(text).toContain(`${dateLabel(today.date)} 晚上`);
     expect(text).toContain('18:00–19:00 · 挂号费 ¥30.00');
     expect(text).toContain('已约 3 / 5');
     expect(await card(today.date).locator('.slot-count').allInnerTexts()).toEqual(['2 / 3', '1 / 2']);
@@ -231,7 +231,7 @@ describe('doctor workstation H5 at 375 px', () => {
     await page.locator('.nut-tabs-titles-item:visible', { hasText: '出诊模板' }).click();
     await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(templates.length);
     for (const row of await page.locator('.template-row:visible').allInnerTexts()) {
-      expect(row).toMatch(/^每周[一二三四五六日] (上午|下午|晚间)\s+启用\s+\d{2}:\d{2}–\d{2}:\d{2} · 每 \d+ 分钟 \d+ 个号 · ¥\d+\.\d{2}\s+修改\s+删除$/);
+      expect(row).toMatch(/^每周[一二三四五六日] (上午|下午|晚上)\s+启用\s+\d{2}:\d{2}–\d{2}:\d{2} · 每 \d+ 分钟 \d+ 个号 · ¥\d+\.\d{2}\s+修改\s+删除$/);
     }
     await snap('schedule-templates');
   });
@@ -250,7 +250,7 @@ describe('doctor workstation H5 at 375 px', () => {
     await snap('template-form');
     await button('保存模板').click();
     await expect.poll(() => page.locator('.template-row:visible').count(), WAIT).toBe(before + 1);
-    const added = page.locator('.template-row:visible', { hasText: '每周日 晚间' });
+    const added = page.locator('.template-row:visible', { hasText: '每周日 晚上' });
     expect(await textOf(added)).toContain('18:00–20:00 · 每 30 分钟 4 个号 · ¥20.00');
     const row = await app.database.db.selectFrom('schedule_template').selectAll().where('doctor_id', '=', doctor.doctorId).where('weekday', '=', 7).executeTakeFirstOrThrow();
     expect({ start: row.start_time, end: row.end_time, capacity: row.capacity_per_slot, fee: row.fee_fen }).toEqual({ start: '18:00:00', end: '20:00:00', capacity: 4, fee: 2000 });

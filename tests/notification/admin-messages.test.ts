@@ -4,7 +4,7 @@
  * only; a retried message is then delivered by the job.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import { inTransaction } from '../../functions/src/db/transaction.js';
 import type { Channel, Channels } from '../../functions/src/notification/channels.js';
 import { deliverDueNotifications } from '../../functions/src/notification/delivery.js';

@@ -5,7 +5,7 @@
  * On both database drivers, through the real HTTP app.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { drivers } from '../support/drivers.js';
 import { book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, tokenFor } from '../support/scenario.js';

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStaffAccount } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import type { Db } from '../../functions/src/db/create-db.js';
 import { isoWeekday } from '../../functions/src/time/shanghai.js';
 import { startTestApp, type TestApp } from '../support/app.js';

@@ -1,5 +1,5 @@
 /** Scenario builders for accounts: a registered patient, staff created the way admins do. */
-import { createStaffAccount } from '../../functions/src/auth/accounts.js';
+import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import type { TestApp } from './app.js';
 
 let phoneCounter = 0;

@@ -23,14 +23,19 @@ export async function createDepartment(app: TestApp, token: string, overrides: R
 
 export async function createDoctor(app: TestApp, token: string, departmentId: number, overrides: Record<string, unknown> = {}) {
   const phone = newPhone();
+  // The admin's initial password; the doctor's own (below) is the one tests log in with.
+  const initial = 'Initial2026x';
   const password = 'Doctor2026x';
   const res = await app.request('POST', '/api/v1/admin/doctors', {
     token,
-    body: { departmentId, name: '李明医生', title: 'attending', specialty: '常见病', defaultFeeFen: 1000, phone, password, ...overrides },
+    body: { departmentId, name: '李明医生', title: 'attending', specialty: '常见病', defaultFeeFen: 1000, phone, password: initial, ...overrides },
   });
   if (res.status !== 201) throw new Error(`doctor: ${JSON.stringify(res.body)}`);
-  const login = await app.request('POST', '/api/v1/auth/login', { body: { phone, password } });
-  return { ...(res.body as { id: number; userId: number; name: string }), token: login.body.tokens.accessToken as string };
+  // An account an admin created must set its own password before anything else: as the doctor would at first login.
+  const login = await app.request('POST', '/api/v1/auth/login', { body: { phone, password: initial } });
+  const changed = await app.request('POST', '/api/v1/me/password', { token: login.body.tokens.accessToken, body: { oldPassword: initial, newPassword: password } });
+  if (changed.status !== 200) throw new Error(`first password change: ${JSON.stringify(changed.body)}`);
+  return { ...(res.body as { id: number; userId: number; name: string }), token: changed.body.accessToken as string };
 }
 
 export async function createSession(

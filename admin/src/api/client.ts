@@ -10,7 +10,7 @@
 import { message } from 'antd';
 import { errorMessages } from '../../../miniapp/src/services/api-types.gen';
 import type { TokenPair } from './schema';
-import { currentSession, replaceTokens, signOut } from './session';
+import { currentSession, replaceTokens, requirePasswordChange, signOut } from './session';
 
 export const API_BASE = '/api/v1';
 
@@ -120,7 +120,12 @@ async function exchange(method: Method, path: string, options: CallOptions): Pro
 export async function call<T>(method: Method, path: string, options: CallOptions = {}): Promise<T> {
   try {
     const response = await exchange(method, path, options);
-    if (!response.ok) throw await errorOf(response);
+    if (!response.ok) {
+      const error = await errorOf(response);
+      // A password an admin set (a session kept from before): the shell shows the change page.
+      if (error.code === 'PASSWORD_CHANGE_REQUIRED') requirePasswordChange();
+      throw error;
+    }
     return (response.status === 204 ? undefined : await response.json()) as T;
   } catch (cause) {
     const error = cause instanceof ApiError ? cause : new ApiError(0, 'NETWORK_ERROR', NETWORK_MESSAGE);

@@ -21,12 +21,14 @@ import type {
   RuleOverrides,
   RuleSet,
   Suspension,
+  TokenPair,
 } from './schema';
 
 export const authApi = {
   login: (body: Body<'/api/v1/auth/login', 'post'>) => call<LoginSession>('POST', '/auth/login', { body, quiet: true, noRefresh: true, anonymous: true }),
   logout: (refreshToken: string) => call<{ ok: true }>('POST', '/auth/logout', { body: { refreshToken }, quiet: true, noRefresh: true, anonymous: true }),
   me: () => call<Account>('GET', '/me'),
+  changePassword: (body: Body<'/api/v1/me/password', 'post'>) => call<TokenPair>('POST', '/me/password', { body, quiet: true }),
 };
 
 export const departmentApi = {
@@ -45,6 +47,8 @@ export const userApi = {
   list: (query: Query<'/api/v1/admin/users', 'get'>) => call<Response<'/api/v1/admin/users', 'get'>>('GET', '/admin/users', { query }),
   create: (body: Body<'/api/v1/admin/users', 'post'>) => call<Account>('POST', '/admin/users', { body, quiet: true }),
   setStatus: (id: number, status: 'active' | 'disabled') => call<Account>('PUT', `/admin/users/${id}/status`, { body: { status } }),
+  /** A new generated password for a doctor or admin, answered once; their logins end. */
+  resetPassword: (id: number) => call<Response<'/api/v1/admin/users/{id}/password-reset', 'post'>>('POST', `/admin/users/${id}/password-reset`),
 };
 
 export const ruleApi = {
@@ -81,5 +85,7 @@ export const appointmentApi = {
   list: (query: Query<'/api/v1/admin/appointments', 'get'>) =>
     call<{ items: AdminAppointment[]; total: number; page: number; pageSize: number }>('GET', '/admin/appointments', { query }),
   detail: (id: number) => call<AdminAppointmentDetail>('GET', `/admin/appointments/${id}`),
+  /** 取消预约 for the patient: refunded if paid, the patient is told the reason. */
+  cancel: (id: number, reason: string) => call<AdminAppointmentDetail>('POST', `/admin/appointments/${id}/cancel`, { body: { reason }, quiet: true }),
   exportCsv: (filter: AppointmentFilter, filename: string) => download('/admin/export/appointments.csv', filter, filename),
 };

@@ -37,6 +37,14 @@ export const signOut = (): void => write(null);
 export function replaceTokens(tokens: TokenPair): void {
   if (current) write({ ...current, tokens });
 }
+/** The server says this login must change its password first: the shell shows only that page. */
+export function requirePasswordChange(): void {
+  if (current && !current.account.mustChangePassword) write({ ...current, account: { ...current.account, mustChangePassword: true } });
+}
+/** The password was changed (fresh tokens): the change an admin required is done. */
+export function passwordChanged(tokens: TokenPair): void {
+  if (current) write({ account: { ...current.account, mustChangePassword: false }, tokens });
+}
 export function onSessionChange(listener: (session: AdminSession | null) => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

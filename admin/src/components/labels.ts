@@ -1,7 +1,10 @@
 /** Chinese labels of the API's enums, and money in 分 shown as 元. */
+import { periodLabels } from '../../../miniapp/src/services/api-types.gen';
+
 export const TITLE_LABEL = { chief: '主任医师', associate_chief: '副主任医师', attending: '主治医师', resident: '住院医师' } as const;
 export const ROLE_LABEL = { patient: '患者', doctor: '医生', admin: '管理员' } as const;
-export const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上' } as const;
+/** The server's label of each clinic period, generated with the API types. */
+export const PERIOD_LABEL = periodLabels;
 export const WEEKDAY_LABEL = ['周日', '周一', '周二', '周三', '周四', '周五', '周六'] as const;
 
 export const APPOINTMENT_STATUS_LABEL = {

@@ -1,11 +1,13 @@
 /**
  * 账号管理: every account, filtered by role and phone prefix and paginated on the server; disable
- * (which ends all of the account's logins at once) and enable; create another administrator.
+ * (which ends all of the account's logins at once) and enable; create another administrator;
+ * reset a doctor's or administrator's password (a generated one, shown once; they must change it
+ * at their next login). Patients reset theirs themselves by SMS code.
  * Phones are masked by the server: admins see accounts, not personal data.
  */
 import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, PageContainer, ProFormText, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Form, Popconfirm, Tag } from 'antd';
+import { App, Button, Form, Popconfirm, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useRef } from 'react';
 import { userApi } from '../api/endpoints';
@@ -19,10 +21,28 @@ type NewAdmin = Omit<Body<'/api/v1/admin/users', 'post'>, 'role'>;
 const ROLE_COLOR = { patient: 'default', doctor: 'blue', admin: 'purple' } as const;
 
 export function AccountsPage() {
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const table = useRef<ActionType>(null);
   const [form] = Form.useForm<NewAdmin>();
   const me = currentSession()?.account.id;
+
+  async function resetPassword(account: AdminAccount) {
+    const { password } = await userApi.resetPassword(account.id);
+    modal.success({
+      title: `已重置 ${account.displayName ?? ROLE_LABEL[account.role]} 的密码`,
+      width: 440,
+      okText: '我已记下',
+      content: (
+        <div data-testid="reset-password">
+          <p>
+            新的初始密码：<Typography.Text code copyable>{password}</Typography.Text>
+          </p>
+          <Typography.Text type="warning">只显示这一次，请立即转交本人。其所有登录已失效，下次登录须先修改密码。</Typography.Text>
+        </div>
+      ),
+    });
+    await table.current?.reload();
+  }
 
   async function setStatus(account: AdminAccount, status: 'active' | 'disabled') {
     await userApi.setStatus(account.id, status);
@@ -61,16 +81,32 @@ export function AccountsPage() {
     {
       title: '操作',
       valueType: 'option',
-      width: 100,
+      width: 150,
       render: (_, a) =>
         a.id === me ? (
           <span className="rule-source">当前账号</span>
-        ) : a.status === 'active' ? (
-          <Popconfirm key="off" title="停用该账号？" description="停用后其所有登录立即失效，且不能再登录。" okText="停用" cancelText="取消" onConfirm={() => setStatus(a, 'disabled')}>
-            <a>停用</a>
-          </Popconfirm>
         ) : (
-          <a key="on" onClick={() => setStatus(a, 'active')}>启用</a>
+          <Space size="middle">
+            {a.status === 'active' ? (
+              <Popconfirm key="off" title="停用该账号？" description="停用后其所有登录立即失效，且不能再登录。" okText="停用" cancelText="取消" onConfirm={() => setStatus(a, 'disabled')}>
+                <a>停用</a>
+              </Popconfirm>
+            ) : (
+              <a key="on" onClick={() => setStatus(a, 'active')}>启用</a>
+            )}
+            {a.role !== 'patient' ? (
+              <Popconfirm
+                key="reset"
+                title="重置该账号的密码？"
+                description="将生成新密码（只显示一次），其所有登录立即失效，下次登录须先修改密码。"
+                okText="重置"
+                cancelText="取消"
+                onConfirm={() => resetPassword(a)}
+              >
+                <a>重置密码</a>
+              </Popconfirm>
+            ) : null}
+          </Space>
         ),
     },
   ];

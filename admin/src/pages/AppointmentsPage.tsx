@@ -1,12 +1,13 @@
 /**
  * 预约管理: every appointment, filtered on the server by 就诊日期, department (with its 小科),
  * doctor, status, order number and phone; a drawer with one appointment's whole history (audit
- * entries, payment and refund, messages); 导出 CSV of the current filters. Patients' names,
- * phones and ID numbers come masked from the server.
+ * entries, payment and refund, messages); 导出 CSV of the current filters; 取消预约 with a
+ * reason on the rows the server marks cancellable (the patient is refunded and told). Patients'
+ * names, phones and ID numbers come masked from the server.
  */
 import { DownloadOutlined } from '@ant-design/icons';
-import { PageContainer, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { Alert, Button, Descriptions, Drawer, Empty, Spin, Tag, Timeline, Typography } from 'antd';
+import { ModalForm, PageContainer, ProFormTextArea, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
+import { Alert, App, Button, Descriptions, Drawer, Empty, Form, Space, Spin, Tag, Timeline, Typography } from 'antd';
 import { useRef, useState } from 'react';
 import { appointmentApi, departmentApi, doctorApi, type AppointmentFilter } from '../api/endpoints';
 import type { AdminAppointment } from '../api/schema';
@@ -19,6 +20,7 @@ import {
   PERIOD_LABEL,
   yuan,
 } from '../components/labels';
+import { formErrorHandler } from '../components/formErrors';
 import { shanghaiDateTime, shanghaiToday } from '../components/shanghai';
 import { useLoad } from '../components/useLoad';
 
@@ -44,6 +46,8 @@ export function AppointmentsPage() {
   const filter = useRef<AppointmentFilter>({});
   const [exporting, setExporting] = useState(false);
   const [openId, setOpenId] = useState<number | null>(null);
+  const [cancelling, setCancelling] = useState<AdminAppointment | null>(null);
+  const table = useRef<ActionType>(undefined);
 
   const columns: ProColumns<AdminAppointment>[] = [
     { title: '就诊日期', dataIndex: 'days', valueType: 'dateRange', hideInTable: true, search: { transform: (v: [string, string]) => ({ days: v }) } },
@@ -89,7 +93,22 @@ export function AppointmentsPage() {
       valueEnum: statusEnum,
       render: (_, a) => <Tag color={APPOINTMENT_STATUS_COLOR[a.status]}>{APPOINTMENT_STATUS_LABEL[a.status]}</Tag>,
     },
-    { title: '操作', valueType: 'option', width: 60, fixed: 'right', render: (_, a) => <a onClick={() => setOpenId(a.id)}>详情</a> },
+    {
+      title: '操作',
+      valueType: 'option',
+      width: 120,
+      fixed: 'right',
+      render: (_, a) => (
+        <Space size="middle">
+          <a onClick={() => setOpenId(a.id)}>详情</a>
+          {a.cancellable ? (
+            <a className="cancel-appointment" onClick={() => setCancelling(a)}>
+              取消预约
+            </a>
+          ) : null}
+        </Space>
+      ),
+    },
   ];
 
   async function exportCsv() {
@@ -106,6 +125,7 @@ export function AppointmentsPage() {
   return (
     <PageContainer title="预约管理" subTitle="按就诊日期（北京时间）、科室、医生、状态、订单号、手机号筛选；患者信息已脱敏">
       <ProTable<AdminAppointment, SearchValues>
+        actionRef={table}
         rowKey="id"
         columns={columns}
         request={async (params: SearchValues & { current?: number; pageSize?: number }) => {
@@ -116,7 +136,7 @@ export function AppointmentsPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条预约` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
-        scroll={{ x: 920 }}
+        scroll={{ x: 980 }}
         locale={{ emptyText: '没有符合条件的预约' }}
         toolBarRender={() => [
           <Button key="csv" icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportCsv()}>
@@ -125,7 +145,61 @@ export function AppointmentsPage() {
         ]}
       />
       <AppointmentDrawer id={openId} onClose={() => setOpenId(null)} />
+      <CancelModal
+        appointment={cancelling}
+        onClose={() => setCancelling(null)}
+        onCancelled={() => {
+          setCancelling(null);
+          void table.current?.reload();
+        }}
+      />
     </PageContainer>
+  );
+}
+
+/** 取消预约: the reason is required and sent to the patient; a paid booking is refunded. */
+function CancelModal({ appointment, onClose, onCancelled }: { appointment: AdminAppointment | null; onClose: () => void; onCancelled: () => void }) {
+  const { message } = App.useApp();
+  const [form] = Form.useForm<{ reason: string }>();
+  const a = appointment;
+  return (
+    <ModalForm<{ reason: string }>
+      title="取消预约"
+      open={a !== null}
+      form={form}
+      width={480}
+      modalProps={{ destroyOnHidden: true, onCancel: onClose }}
+      submitter={{ searchConfig: { submitText: '确认取消预约', resetText: '返回' }, submitButtonProps: { danger: true } }}
+      onFinish={async ({ reason }) => {
+        if (!a) return false;
+        try {
+          await appointmentApi.cancel(a.id, reason.trim());
+        } catch (e) {
+          return formErrorHandler(form, e, { VALIDATION_FAILED: 'reason' });
+        }
+        message.success(`已取消预约 ${a.orderNo}${a.paidAt ? '，挂号费将原路退回' : ''}`);
+        onCancelled();
+        return true;
+      }}
+    >
+      {a ? (
+        <Descriptions column={1} size="small" style={{ marginBottom: 16 }}>
+          <Descriptions.Item label="订单号">{a.orderNo}</Descriptions.Item>
+          <Descriptions.Item label="就诊">
+            {a.date} {PERIOD_LABEL[a.period]} {a.startTime} · {a.department.name} · {a.doctor.name}
+          </Descriptions.Item>
+          <Descriptions.Item label="就诊人">{a.patient.name}</Descriptions.Item>
+          <Descriptions.Item label="挂号费">{a.paidAt ? `${yuan(a.feeFen)}（已支付，将原路退回）` : '未支付'}</Descriptions.Item>
+        </Descriptions>
+      ) : null}
+      <ProFormTextArea
+        name="reason"
+        label="取消原因"
+        placeholder="将通过短信和消息通知患者"
+        fieldProps={{ maxLength: 200, showCount: true }}
+        rules={[{ required: true, whitespace: true, message: '请填写取消原因' }]}
+      />
+    </ModalForm>
   );
 }
 

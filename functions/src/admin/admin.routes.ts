@@ -1,4 +1,4 @@
-/** /api/v1/admin/audit-log and /api/v1/admin/appointments: what admins read (no writes here). */
+/** /api/v1/admin/audit-log and /api/v1/admin/appointments: what admins read, and the admin's cancellation of an appointment. */
 import * as z from 'zod';
 import { AppError } from '../errors.js';
 import { defineRoute, TextStream } from '../http/route.js';
@@ -6,6 +6,7 @@ import { idParams } from '../schemas.js';
 import { shanghaiDate } from '../time/shanghai.js';
 import {
   adminAppointmentDetailSchema,
+  adminCancelAppointment,
   adminAppointmentPageSchema,
   appointmentDetail,
   appointmentFilterSchema,
@@ -50,6 +51,18 @@ export const adminRecordRoutes = [
       if (!detail) throw new AppError('APPOINTMENT_NOT_FOUND');
       return detail;
     },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/admin/appointments/{id}/cancel',
+    tag: 'admin',
+    summary: '管理员取消预约（须填写原因；已支付的原路退款，并通知患者）',
+    auth: ['admin'],
+    params: idParams,
+    body: z.strictObject({ reason: z.string().trim().min(1).max(200).meta({ description: '取消原因，将通知患者' }) }),
+    response: adminAppointmentDetailSchema,
+    errors: ['APPOINTMENT_NOT_FOUND', 'NOT_CANCELLABLE'],
+    handler: ({ params, body, deps, principal, meta }) => adminCancelAppointment(deps, principal, params.id, body.reason, meta),
   }),
   defineRoute({
     method: 'GET',

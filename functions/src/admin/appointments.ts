@@ -7,10 +7,16 @@ import { sql } from 'kysely';
 import * as z from 'zod';
 import { maskPhone } from '../auth/phone.js';
 import { appointmentStatuses } from '../booking/appointment-view.js';
+import { canMove } from '../booking/transitions.js';
+import { cancelByAdmin } from '../booking/cancel.js';
+import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
+import type { AppDeps } from '../deps.js';
+import { AppError } from '../errors.js';
 import { idSchema, localDateSchema } from '../schemas.js';
 import { shanghaiDate, shanghaiTime } from '../time/shanghai.js';
 import { auditEntrySchema, listAuditLog } from './audit-log.js';
+import { PERIOD_LABELS } from '../schedule/slot-plan.js';
 import { CSV_BOM, csvRow } from './csv.js';
 
 export const appointmentFilterSchema = z.strictObject({
@@ -54,6 +60,7 @@ export const adminAppointmentSchema = z
     cancelledAt: z.iso.datetime().nullable(),
     cancelledBy: cancelledBy.nullable(),
     cancelReason: z.string().nullable(),
+    cancellable: z.boolean().meta({ description: '管理员可取消（待支付、待就诊、已签到未叫号）' }),
   })
   .meta({ id: 'AdminAppointment' });
 type AdminAppointment = z.input<typeof adminAppointmentSchema>;
@@ -159,6 +166,7 @@ function toView(r: Row): AdminAppointment {
     cancelledAt: iso(r.cancelled_at),
     cancelledBy: r.cancelled_by,
     cancelReason: r.cancel_reason,
+    cancellable: canMove('adminCancel', r.status),
   };
 }
 
@@ -170,6 +178,20 @@ export async function listAppointments(db: Db, query: z.output<typeof appointmen
     q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   return { items: rows.map(toView), total: Number(count.n), page: query.page, pageSize: query.pageSize };
+}
+
+/** Cancels the appointment for the patient (booking/cancel.ts cancelByAdmin) and answers its detail as it is now. */
+export async function adminCancelAppointment(
+  deps: AppDeps,
+  admin: Principal,
+  appointmentId: number,
+  reason: string,
+  meta: RequestMeta,
+): Promise<z.input<typeof adminAppointmentDetailSchema>> {
+  await cancelByAdmin(deps, admin, appointmentId, reason, meta);
+  const detail = await appointmentDetail(deps.db, appointmentId);
+  if (!detail) throw new AppError('APPOINTMENT_NOT_FOUND');
+  return detail;
 }
 
 /**
@@ -228,7 +250,6 @@ const STATUS_LABEL: Record<(typeof appointmentStatuses)[number], string> = {
   expired: '已失效',
   no_show: '爽约',
 };
-const PERIOD_LABEL = { morning: '上午', afternoon: '下午', evening: '晚上' } as const;
 const CANCELLED_BY_LABEL = { patient: '患者', doctor: '医生', admin: '管理员', system: '系统' } as const;
 
 export const CSV_HEADER = [
@@ -243,7 +264,7 @@ function csvLine(r: Row): string {
   return csvRow([
     r.order_no,
     r.session_date,
-    PERIOD_LABEL[r.period],
+    PERIOD_LABELS[r.period],
     `${r.slot_start.slice(0, 5)}-${r.slot_end.slice(0, 5)}`,
     r.department_name,
     r.doctor_name,

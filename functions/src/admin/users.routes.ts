@@ -1,11 +1,10 @@
-/** /api/v1/admin/users: staff accounts are created here, and any account can be disabled. */
+/** /api/v1/admin/users: staff accounts are created here, any account can be disabled, and a staff account's password reset. */
 import * as z from 'zod';
-import { createStaffAccount, setAccountStatus, toAccountView } from '../auth/accounts.js';
-import { maskPhone } from '../auth/phone.js';
+import { createStaffAccount, resetStaffPassword, setAccountStatus } from '../auth/staff-accounts.js';
 import { accountSchema, passwordSchema, phoneSchema, roleSchema } from '../auth/schemas.js';
 import { defineRoute } from '../http/route.js';
 import { idParams } from '../schemas.js';
-
+import { listAccounts } from './users.js';
 
 export const adminUserRoutes = [
   defineRoute({
@@ -43,32 +42,7 @@ export const adminUserRoutes = [
       page: z.number().int(),
       pageSize: z.number().int(),
     }),
-    handler: async ({ query, deps }) => {
-      let q = deps.db.selectFrom('user_account');
-      if (query.role) q = q.where('role', '=', query.role);
-      if (query.phone) q = q.where('phone', 'like', `${query.phone}%`);
-      const [rows, count] = await Promise.all([
-        q
-          .select(['id', 'phone', 'role', 'status', 'display_name', 'created_at', 'failed_login_count', 'locked_until'])
-          .orderBy('id', 'desc')
-          .limit(query.pageSize)
-          .offset((query.page - 1) * query.pageSize)
-          .execute(),
-        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      ]);
-      return {
-        items: rows.map((r) => ({
-          ...toAccountView(r),
-          // Admins see accounts, not personal data: the phone is masked here too.
-          phone: maskPhone(r.phone),
-          failedLoginCount: r.failed_login_count,
-          lockedUntil: r.locked_until?.toISOString() ?? null,
-        })),
-        total: Number(count.n),
-        page: query.page,
-        pageSize: query.pageSize,
-      };
-    },
+    handler: ({ query, deps }) => listAccounts(deps.db, query),
   }),
   defineRoute({
     method: 'PUT',
@@ -81,5 +55,16 @@ export const adminUserRoutes = [
     response: accountSchema,
     errors: ['NOT_FOUND'],
     handler: ({ params, body, deps, principal, meta }) => setAccountStatus(deps, principal, params.id, body.status, meta),
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/api/v1/admin/users/{id}/password-reset',
+    tag: 'admin',
+    summary: '重置医生或管理员账号的密码（生成新密码，只显示这一次；注销其所有登录，下次登录须先修改密码）',
+    auth: ['admin'],
+    params: idParams,
+    response: z.object({ account: accountSchema, password: z.string().meta({ description: '新的初始密码，只返回这一次' }) }),
+    errors: ['NOT_FOUND', 'FORBIDDEN'],
+    handler: ({ params, deps, principal, meta }) => resetStaffPassword(deps, principal, params.id, meta),
   }),
 ];

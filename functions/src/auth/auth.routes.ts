@@ -1,16 +1,12 @@
-/** /api/v1/auth/* and /api/v1/me: thin handlers over auth/accounts.ts and auth/sms-codes.ts. */
+/** /api/v1/auth/* and /api/v1/me: thin handlers over the auth domain (one file per concern). */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
 import { okSchema } from '../schemas.js';
-import {
-  changePassword,
-  getAccount,
-  login,
-  logout,
-  refresh,
-  registerPatient,
-  resetPassword,
-} from './accounts.js';
+import { getAccount } from './account-view.js';
+import { login, logout } from './login.js';
+import { changePassword, resetPassword } from './password-change.js';
+import { refresh } from './refresh.js';
+import { registerPatient } from './registration.js';
 import { accountSchema, passwordSchema, phoneSchema, sessionSchema, smsCodeSchema, tokenPairSchema } from './schemas.js';
 import { issueSmsCode } from './sms-codes.js';
 
@@ -102,6 +98,7 @@ export const authRoutes = [
     tag: 'auth',
     summary: '修改密码（其他设备需重新登录，本设备获得新令牌）',
     auth: 'authenticated',
+    duringPasswordChange: true,
     body: z.strictObject({ oldPassword: z.string().min(1).max(64), newPassword: passwordSchema }),
     response: tokenPairSchema,
     errors: ['INVALID_CREDENTIALS', 'PASSWORD_SAME_AS_OLD'],
@@ -113,6 +110,7 @@ export const authRoutes = [
     tag: 'auth',
     summary: '当前登录账号',
     auth: 'authenticated',
+    duringPasswordChange: true,
     response: accountSchema,
     handler: ({ deps, principal }) => getAccount(deps.db, principal.userId),
   }),

@@ -26,7 +26,7 @@
  * indexed queries, run in parallel.
  *   - Another process's change is honoured within 1 s: a snapshot is used for at most one second
  *     from the moment its load *started* (so a load that raced the change cannot outlive it).
- *   - This process's change is honoured at once: accounts.ts (and the doctor admin) call
+ *   - This process's change is honoured at once: the auth modules (and the doctor admin) call
  *     `sessionsChanged` after committing, which drops the snapshot, and a load that started
  *     before the change is not kept (a generation counter), so the next request reloads.
  * Age is measured on the monotonic clock, not the app's clock (which tests move).

@@ -25,6 +25,7 @@ export const accountSchema = z
     status: z.enum(['active', 'disabled']),
     displayName: z.string().nullable(),
     createdAt: z.iso.datetime(),
+    mustChangePassword: z.boolean().meta({ description: '须先修改密码（管理员创建或重置密码的账号）：此前只可修改密码、退出登录和查看本账号' }),
   })
   .meta({ id: 'Account' });
 

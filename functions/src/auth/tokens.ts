@@ -1,7 +1,7 @@
 /**
  * Access tokens: jose HS256 JWTs, short-lived; the algorithm, issuer and audience are pinned and
  * `exp` is required, so `alg: none`, an RS/HS swap or a token for another system is refused.
- * Refresh tokens: 256-bit random strings; only their SHA-256 is stored (auth/accounts.ts).
+ * Refresh tokens: 256-bit random strings; only their SHA-256 is stored (auth/login-sessions.ts).
  *
  * Verifying costs CPU on every authenticated request (bench/booking-burst.ts --cpu-prof: a fifth
  * of a refused booking's), so two things are done once instead of per request:
@@ -16,7 +16,10 @@
  *     of auth/revocation.ts on every request, remembered or not (http/app.ts `authenticate`).
  *
  * Besides the account and role a token carries `sid`, the login (refresh-token family) it was
- * issued to, and `sv`, the account's session version then; revocation compares both.
+ * issued to, and `sv`, the account's session version then; revocation compares both. `pwc` marks
+ * a token of an account that must change its password (http/app.ts refuses it everything but
+ * the change): the flag is only cleared by setting a password, which ends every login, so a
+ * token never outlives the flag it carries.
  */
 import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
@@ -46,6 +49,8 @@ export interface AccessClaims extends Principal {
   sessionId: string | undefined;
   /** user_account.session_version when the token was issued (0 in tokens signed before it existed). */
   sessionVersion: number;
+  /** The account had to change its password when the token was issued (user_account.must_change_password). */
+  mustChangePassword: boolean;
 }
 
 interface VerifiedToken extends AccessClaims {
@@ -67,15 +72,22 @@ function verifiedFor(secret: Uint8Array): Map<string, VerifiedToken> {
   return cache;
 }
 
-/** `session` names the login and the account's session version; omitted only by test and bench tooling. */
+/**
+ * `session` names the login and the account's session version, and whether the account must
+ * change its password; omitted only by test and bench tooling.
+ */
 export async function signAccessToken(
   config: Config,
   principal: Principal,
   now: Date,
-  session?: { id: string; version: number },
+  session?: { id: string; version: number; mustChangePassword?: boolean },
 ): Promise<string> {
   const iat = Math.floor(now.getTime() / 1000);
-  return new SignJWT({ role: principal.role, ...(session ? { sid: session.id, sv: session.version } : {}) })
+  return new SignJWT({
+    role: principal.role,
+    ...(session ? { sid: session.id, sv: session.version } : {}),
+    ...(session?.mustChangePassword ? { pwc: true } : {}),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(principal.userId))
     .setIssuer(ISSUER)
@@ -105,10 +117,11 @@ export async function verifyAccessToken(config: Config, token: string, now: Date
     });
     const userId = Number(payload.sub);
     const role = payload.role as Role;
-    const { sid, sv = 0 } = payload;
+    const { sid, sv = 0, pwc = false } = payload;
     if (!Number.isSafeInteger(userId) || userId <= 0 || !ROLES.includes(role)) throw new AppError('TOKEN_INVALID');
     if ((sid !== undefined && typeof sid !== 'string') || typeof sv !== 'number' || !Number.isSafeInteger(sv) || sv < 0) throw new AppError('TOKEN_INVALID');
-    const verified: VerifiedToken = { userId, role, sessionId: sid, sessionVersion: sv, exp: payload.exp!, nbf: payload.nbf };
+    if (typeof pwc !== 'boolean') throw new AppError('TOKEN_INVALID');
+    const verified: VerifiedToken = { userId, role, sessionId: sid, sessionVersion: sv, mustChangePassword: pwc, exp: payload.exp!, nbf: payload.nbf };
     if (cache.size >= VERIFIED_TOKENS_MAX) cache.delete(cache.keys().next().value!);
     cache.set(token, verified);
     return verified;

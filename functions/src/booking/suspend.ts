@@ -1,5 +1,6 @@
 /**
- * 停诊: a doctor (their own session) or an admin suspends a clinic session. One transaction:
+ * 停诊: a doctor (their own session) or an admin suspends a clinic session. One transaction —
+ * its own (`suspendSession`) or the caller's (`suspendWithin`, e.g. an approved 停诊申请):
  *
  *   lock the session's slot rows (id order)          -- bookings and cancels of it now wait
  *   UPDATE clinic_session SET status = 'suspended' WHERE id = ? AND status = 'open'
@@ -17,11 +18,13 @@
  */
 import { recordAudit } from '../audit/audit.js';
 import type { Principal, RequestMeta } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
+import type { Db } from '../db/create-db.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { notifyAppointments } from '../notification/outbox.js';
-import { recordRefunds, settleRefunds } from './refunds.js';
+import { recordRefunds, settleRefunds, type RecordedRefund } from './refunds.js';
 import { shanghaiToInstant } from '../time/shanghai.js';
 import { forgetFullSlots } from './full-slots.js';
 import { fromStatuses, moveAppointments, releasePlaces } from './transitions.js';
@@ -34,11 +37,17 @@ export interface SuspensionResult {
   notifiedPatients: number;
 }
 
+/** What `suspendWithin` did: the answer, and the refunds to settle after COMMIT (`afterSuspension`). */
+export interface Suspension {
+  result: SuspensionResult;
+  refunds: RecordedRefund[];
+}
+
 /**
  * Suspends `sessionId` and cancels every active appointment that has not started (pending
- * payment or booked), returning each place and refunding each payment. A doctor may suspend
- * only their own sessions, and nobody a session whose first slot has started (Shanghai time):
- * SESSION_STARTED.
+ * payment or booked), returning each place and refunding each payment, in its own transaction;
+ * then settles the refunds with the provider. A doctor may suspend only their own sessions, and
+ * nobody a session whose first slot has started (Shanghai time): SESSION_STARTED.
  */
 export async function suspendSession(
   deps: AppDeps,
@@ -47,9 +56,38 @@ export async function suspendSession(
   reason: string,
   meta?: RequestMeta,
 ): Promise<SuspensionResult> {
-  const { db } = deps;
   const now = deps.clock.now();
-  const session = await db
+  const suspension = await inTransaction(deps.db, (trx) => suspendWithin(trx, actor, sessionId, reason, now, meta));
+  await afterSuspension(deps.db, suspension, now, deps.log);
+  return suspension.result;
+}
+
+/**
+ * After the COMMIT of a transaction that ran `suspendWithin`: its slots now answer
+ * SESSION_SUSPENDED and their places came back, so this process refuses nothing from its
+ * sold-out memo; and the provider is asked to pay the refunds back (never while the
+ * transaction held the slot rows).
+ */
+export async function afterSuspension(db: Db, suspension: Suspension, now: Date, log: Logger): Promise<void> {
+  forgetFullSlots(db);
+  await settleRefunds(db, suspension.refunds, now, log);
+}
+
+/**
+ * In the caller's transaction: the suspension of `sessionId` (see `suspendSession` for the
+ * rules). Throws an AppError — the caller rolls back — when the session is missing, someone
+ * else's (a doctor), already suspended or started. The caller calls `afterSuspension` after
+ * its COMMIT.
+ */
+export async function suspendWithin(
+  trx: Trx,
+  actor: Principal,
+  sessionId: number,
+  reason: string,
+  now: Date,
+  meta?: RequestMeta,
+): Promise<Suspension> {
+  const session = await trx
     .selectFrom('clinic_session as cs')
     .innerJoin('doctor as d', 'd.id', 'cs.doctor_id')
     .select((eb) => [
@@ -73,67 +111,63 @@ export async function suspendSession(
   if (now >= shanghaiToInstant(session.session_date, session.first_slot_start ?? session.start_time)) throw new AppError('SESSION_STARTED');
   const cancelledBy = actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const);
 
-  const outcome = await inTransaction(db, async (trx) => {
-    await trx.selectFrom('slot').select('id').where('session_id', '=', sessionId).orderBy('id').forUpdate().execute();
-    const suspended = await trx
-      .updateTable('clinic_session')
-      .set({ status: 'suspended', suspend_reason: reason, updated_at: now })
-      .where('id', '=', sessionId)
-      .where('status', '=', 'open')
-      .executeTakeFirst();
-    if (Number(suspended.numUpdatedRows) !== 1) throw new AppError('SESSION_ALREADY_SUSPENDED');
+  await trx.selectFrom('slot').select('id').where('session_id', '=', sessionId).orderBy('id').forUpdate().execute();
+  const suspended = await trx
+    .updateTable('clinic_session')
+    .set({ status: 'suspended', suspend_reason: reason, updated_at: now })
+    .where('id', '=', sessionId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  if (Number(suspended.numUpdatedRows) !== 1) throw new AppError('SESSION_ALREADY_SUSPENDED');
 
-    const victims = await trx
-      .selectFrom('appointment')
-      .select(['id', 'slot_id', 'order_no', 'account_id', 'status', 'slot_start'])
-      .where('session_id', '=', sessionId)
-      .where('status', 'in', fromStatuses('suspend'))
-      .orderBy('id')
-      .forUpdate()
-      .execute();
-    // The slots are locked already (above), so the appointments move first and then their places return.
-    await moveAppointments(trx, 'suspend', victims.map((v) => v.id), { cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason }, now);
-    await releasePlaces(trx, victims.map((v) => ({ slotId: v.slot_id })), now);
-    const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
+  const victims = await trx
+    .selectFrom('appointment')
+    .select(['id', 'slot_id', 'order_no', 'account_id', 'status', 'slot_start'])
+    .where('session_id', '=', sessionId)
+    .where('status', 'in', fromStatuses('suspend'))
+    .orderBy('id')
+    .forUpdate()
+    .execute();
+  // The slots are locked already (above), so the appointments move first and then their places return.
+  await moveAppointments(trx, 'suspend', victims.map((v) => v.id), { cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason }, now);
+  await releasePlaces(trx, victims.map((v) => ({ slotId: v.slot_id })), now);
+  const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
 
-    // Reads the patients' phones and visit details without locking them (see notifyAppointments).
-    await notifyAppointments(trx, 'session_suspended', victims.map((v) => ({ appointmentId: v.id, params: { reason, paid: v.status === 'booked' } })), now, { urgent: true });
+  // Reads the patients' phones and visit details without locking them (see notifyAppointments).
+  await notifyAppointments(trx, 'session_suspended', victims.map((v) => ({ appointmentId: v.id, params: { reason, paid: v.status === 'booked' } })), now, { urgent: true });
 
+  await recordAudit(
+    trx,
+    {
+      actor,
+      action: 'session.suspend',
+      target: { type: 'clinic_session', id: sessionId },
+      meta,
+      summary: { reason, cancelled: victims.map((v) => v.order_no), refunded: refunds.length },
+    },
+    now,
+  );
+  for (const v of victims) {
     await recordAudit(
       trx,
       {
         actor,
-        action: 'session.suspend',
-        target: { type: 'clinic_session', id: sessionId },
+        action: 'appointment.cancel',
+        target: { type: 'appointment', id: v.order_no },
         meta,
-        summary: { reason, cancelled: victims.map((v) => v.order_no), refunded: refunds.length },
+        summary: { appointmentId: v.id, from: v.status, by: cancelledBy, reason, sessionSuspended: sessionId },
       },
       now,
     );
-    for (const v of victims) {
-      await recordAudit(
-        trx,
-        {
-          actor,
-          action: 'appointment.cancel',
-          target: { type: 'appointment', id: v.order_no },
-          meta,
-          summary: { appointmentId: v.id, from: v.status, by: cancelledBy, reason, sessionSuspended: sessionId },
-        },
-        now,
-      );
-    }
-    return { victims, refunds };
-  });
-
-  // Its slots now answer SESSION_SUSPENDED, and their places came back: refuse nothing from memory.
-  forgetFullSlots(db);
-  await settleRefunds(db, outcome.refunds, now, deps.log);
+  }
   return {
-    sessionId,
-    status: 'suspended',
-    cancelledAppointments: outcome.victims.length,
-    refundedAppointments: outcome.refunds.length,
-    notifiedPatients: new Set(outcome.victims.map((v) => v.account_id)).size,
+    refunds,
+    result: {
+      sessionId,
+      status: 'suspended',
+      cancelledAppointments: victims.length,
+      refundedAppointments: refunds.length,
+      notifiedPatients: new Set(victims.map((v) => v.account_id)).size,
+    },
   };
 }

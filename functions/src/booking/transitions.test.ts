@@ -17,6 +17,7 @@ describe('appointment transitions', () => {
       pay: 'pending_payment → booked by patient, charge',
       expire: 'pending_payment → expired by system, returns the place',
       cancel: 'pending_payment|booked → cancelled by patient, returns the place, refund',
+      adminCancel: 'pending_payment|booked|checked_in → cancelled by admin, returns the place, refund',
       suspend: 'pending_payment|booked → cancelled by doctor|admin, returns the place, refund',
       checkIn: 'booked|passed → checked_in by patient|doctor|admin',
       call: 'checked_in → called by doctor',
@@ -29,7 +30,7 @@ describe('appointment transitions', () => {
 
   it('return a place exactly when they leave the statuses that hold one before the visit', () => {
     const returning = (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => TRANSITIONS[name].returnsPlace);
-    expect(returning).toEqual(['expire', 'cancel', 'suspend']);
+    expect(returning).toEqual(['expire', 'cancel', 'adminCancel', 'suspend']);
     for (const name of returning) expect(['cancelled', 'expired']).toContain(TRANSITIONS[name].to);
   });
 
@@ -48,5 +49,8 @@ describe('appointment transitions', () => {
     expect(canMove('cancel', 'checked_in')).toBe(false);
     expect(canMove('cancel', 'cancelled')).toBe(false);
     expect(canMove('pay', 'expired')).toBe(false);
+    // A checked-in patient not yet called may still be cancelled by the hospital, not by themself.
+    expect(fromStatuses('adminCancel')).toEqual(['pending_payment', 'booked', 'checked_in']);
+    expect(canMove('adminCancel', 'completed')).toBe(false);
   });
 });

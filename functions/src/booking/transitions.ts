@@ -46,6 +46,12 @@ export const TRANSITIONS = {
   expire: { from: ['pending_payment'], to: 'expired', by: ['system'], returnsPlace: true, money: 'none', offersToWaitlist: true },
   /** 退号 by the patient until the cut-off (cancel.ts); a paid booking is refunded. */
   cancel: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['patient'], returnsPlace: true, money: 'refund', offersToWaitlist: true },
+  /**
+   * An admin cancels one appointment for the patient (a phone call to the hospital), with a
+   * reason, at any time before the visit begins: a checked-in patient not yet called counts.
+   * A paid booking is refunded and the patient is told (cancel.ts cancelByAdmin).
+   */
+  adminCancel: { from: ['pending_payment', 'booked', 'checked_in'], to: 'cancelled', by: ['admin'], returnsPlace: true, money: 'refund', offersToWaitlist: true },
   /** 停诊 (suspend.ts): every appointment of the session that has not started is cancelled and refunded; the session is gone, so nothing goes to its waitlist. */
   suspend: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['doctor', 'admin'], returnsPlace: true, money: 'refund' },
   /** Arrival (签到), and a passed patient's return. */
@@ -137,7 +143,7 @@ export async function releasePlaces(trx: Trx, appointments: ReadonlyArray<{ slot
  */
 export async function returnPlaces(
   trx: Trx,
-  name: 'cancel' | 'expire',
+  name: 'cancel' | 'adminCancel' | 'expire',
   appointments: ReadonlyArray<{ id: number; slotId: number }>,
   set: Updateable<Appointment>,
   now: Date,

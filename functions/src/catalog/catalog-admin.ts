@@ -1,5 +1,5 @@
 /** Admin management of departments and doctors. A doctor's login account is created with them. */
-import { createStaffAccount } from '../auth/accounts.js';
+import { createStaffAccount } from '../auth/staff-accounts.js';
 import { sessionsChanged } from '../auth/revocation.js';
 import { recordAudit } from '../audit/audit.js';
 import type { Principal, RequestMeta } from '../context.js';

@@ -273,6 +273,7 @@ export interface UserAccount {
   failed_login_count: Generated<number>;
   id: Generated<number>;
   locked_until: Generated<Date | null>;
+  must_change_password: Generated<number>;
   password_hash: string;
   phone: string;
   role: "admin" | "doctor" | "patient";

@@ -3,7 +3,7 @@
  * doctors with weekly clinic templates, the default booking rules, and one admin, doctor and
  * patient account whose credentials `npm start` prints. Loaded only into an empty database.
  */
-import { createStaffAccount } from '../auth/accounts.js';
+import { createStaffAccount } from '../auth/staff-accounts.js';
 import { hashPassword } from '../auth/password.js';
 import { inTransaction } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';

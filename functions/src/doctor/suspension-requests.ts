@@ -7,8 +7,7 @@
  * wins and the other is told the request was already decided.
  */
 import { recordAudit } from '../audit/audit.js';
-import { forgetFullSlots } from '../booking/full-slots.js';
-import { suspendSession } from '../booking/suspend.js';
+import { afterSuspension, suspendWithin } from '../booking/suspend.js';
 import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
@@ -154,23 +153,6 @@ async function decide(trx: Trx, id: number, status: 'approved' | 'rejected', act
 }
 
 /**
- * `deps` whose database is the open transaction `trx`: booking/suspend.ts opens its own
- * transaction today, so here "opening" one runs the work inside the approval's transaction
- * and both commit or roll back together. (To be replaced by the suspension taking the
- * caller's trx once that restructuring lands.)
- */
-function depsInTransaction(deps: AppDeps, trx: Trx): AppDeps {
-  const db = new Proxy(trx, {
-    get(target, key) {
-      if (key === 'transaction') return () => ({ execute: <T>(work: (t: Trx) => Promise<T>) => work(target) });
-      const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
-    },
-  }) as unknown as Db;
-  return { ...deps, db };
-}
-
-/**
  * Approves a pending request and suspends its session (cancel, refund, notify) in the same
  * transaction: if the suspension is refused (the session has started, is already
  * suspended…) the approval rolls back with it and the request stays pending.
@@ -180,11 +162,10 @@ export async function approveRequest(deps: AppDeps, actor: Principal, id: number
   const suspension = await inTransaction(deps.db, async (trx) => {
     const request = await decide(trx, id, 'approved', actor, now, null);
     await recordAudit(trx, { actor, action: 'suspension_request.approve', target: { type: 'suspension_request', id }, meta, summary: { sessionId: request.session_id } }, now);
-    return suspendSession(depsInTransaction(deps, trx), actor, request.session_id, request.reason, meta);
+    return suspendWithin(trx, actor, request.session_id, request.reason, now, meta);
   });
-  // The suspension's own memo reset ran against the transaction: reset this process's.
-  forgetFullSlots(deps.db);
-  return { request: await getRequest(deps.db, id), suspension };
+  await afterSuspension(deps.db, suspension, now, deps.log);
+  return { request: await getRequest(deps.db, id), suspension: suspension.result };
 }
 
 /** Rejects a pending request with a reason the doctor sees; the session is untouched. */

@@ -124,6 +124,8 @@ async function authenticate(req: IncomingMessage, route: RouteSpec, deps: AppDep
     if (!route.auth.includes(claims.role)) throw new AppError('FORBIDDEN');
     if (claims.role === 'doctor' && !doctorActive) throw new AppError('FORBIDDEN', '该医生已停诊，不能再使用医生功能');
   }
+  // An admin chose this account's password (created or reset it): nothing but the change until then.
+  if (claims.mustChangePassword && !route.duringPasswordChange) throw new AppError('PASSWORD_CHANGE_REQUIRED');
   return { userId: claims.userId, role: claims.role };
 }
 

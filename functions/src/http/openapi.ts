@@ -82,6 +82,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[]): JsonSchema {
       codes.add('TOKEN_EXPIRED');
       codes.add('TOKEN_INVALID');
       if (Array.isArray(route.auth)) codes.add('FORBIDDEN');
+      if (!route.duringPasswordChange) codes.add('PASSWORD_CHANGE_REQUIRED');
     }
     if (route.body) {
       codes.add('INVALID_JSON');

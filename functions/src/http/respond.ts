@@ -87,6 +87,7 @@ const FIELD_LABELS: Record<string, string> = {
   newPassword: '新密码',
   oldPassword: '原密码',
   code: '验证码',
+  reason: '原因',
 };
 
 /** A zod failure as 400 VALIDATION_FAILED, naming the fields in Chinese and in `details`. */

@@ -62,6 +62,12 @@ export interface RouteSpec<
   tag: string;
   /** 'public', 'authenticated' (any role), or the roles allowed. */
   auth: A;
+  /**
+   * Answered to an account that must change its password first (auth/staff-accounts.ts): the
+   * password change itself and `me`. Every other authenticated route answers
+   * PASSWORD_CHANGE_REQUIRED to it.
+   */
+  duringPasswordChange?: boolean;
   body?: B;
   query?: Q;
   params?: P;

@@ -2,28 +2,12 @@
  * /api/v1/admin/booking-rules: the global rules and per-department overrides; and
  * /api/v1/booking-rules, the rules in force as patients see them (public hospital policy). A stored value
  * of null means "inherit" (the parent department's, then the global row's, then the built-in
- * default; see booking-rules.ts). Every change is audited with its before and after.
- *
- * A change of daysAhead or releaseTime applies to sessions created afterwards: a session's
- * release instant is fixed when the schedule generator creates it (clinic_session.release_at).
+ * default; see booking-rules.ts). Reading and changing them: rule-settings.ts.
  */
 import * as z from 'zod';
-import { recordAudit } from '../audit/audit.js';
-import type { Principal, RequestMeta } from '../context.js';
-import type { Db } from '../db/create-db.js';
-import { inTransaction } from '../db/transaction.js';
-import type { AppDeps } from '../deps.js';
-import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 import { idSchema } from '../schemas.js';
-import {
-  defaultRules,
-  getEffectiveRules,
-  ruleColumns,
-  ruleNames,
-  rowToOverrides,
-  type RuleOverrides,
-} from './booking-rules.js';
+import { deleteRuleOverrides, departmentRuleSet, listRuleSets, publicRules, saveRuleOverrides } from './rule-settings.js';
 
 const count = (max: number) => z.number().int().min(0).max(max);
 const ruleFields = {
@@ -72,66 +56,6 @@ const ruleSetSchema = z.object({
   effective: effectiveSchema,
 });
 
-async function storedOverrides(db: Db, departmentId: number | null): Promise<RuleOverrides> {
-  const row = await db
-    .selectFrom('booking_rule')
-    .selectAll()
-    .where('scope_key', '=', departmentId ?? 0)
-    .executeTakeFirst();
-  return rowToOverrides(row);
-}
-
-async function ruleSet(db: Db, departmentId: number | null) {
-  const [overrides, effective] = await Promise.all([storedOverrides(db, departmentId), getEffectiveRules(db, departmentId)]);
-  return { departmentId, overrides, effective };
-}
-
-async function assertDepartment(db: Db, departmentId: number): Promise<void> {
-  const found = await db.selectFrom('department').select('id').where('id', '=', departmentId).executeTakeFirst();
-  if (!found) throw new AppError('NOT_FOUND', '科室不存在');
-}
-
-function normaliseTime(value: string | null): string | null {
-  return value === null ? null : value.length === 5 ? `${value}:00` : value;
-}
-
-/** Replaces the rule row of a scope (insert or update on its unique scope key), audited. */
-async function saveOverrides(
-  deps: AppDeps,
-  actor: Principal,
-  departmentId: number | null,
-  body: RuleOverrides,
-  meta: RequestMeta,
-) {
-  const now = deps.clock.now();
-  const given = ruleNames.filter((name) => body[name] !== undefined);
-  const values = Object.fromEntries(
-    given.map((name) => [ruleColumns[name], name === 'releaseTime' ? normaliseTime(body.releaseTime) : body[name]]),
-  );
-  await inTransaction(deps.db, async (trx) => {
-    const before = rowToOverrides(
-      await trx.selectFrom('booking_rule').selectAll().where('scope_key', '=', departmentId ?? 0).forUpdate().executeTakeFirst(),
-    );
-    await trx
-      .insertInto('booking_rule')
-      .values({ department_id: departmentId, ...values, updated_by: actor.userId, created_at: now, updated_at: now })
-      .onDuplicateKeyUpdate({ ...values, updated_by: actor.userId, updated_at: now })
-      .execute();
-    await recordAudit(
-      trx,
-      {
-        actor,
-        action: 'booking_rule.update',
-        target: { type: 'booking_rule', id: departmentId === null ? 'global' : `department:${departmentId}` },
-        meta,
-        summary: { before, after: { ...body, releaseTime: normaliseTime(body.releaseTime)?.slice(0, 8) ?? null } },
-      },
-      now,
-    );
-  });
-  return ruleSet(deps.db, departmentId);
-}
-
 const departmentParams = z.strictObject({ departmentId: idSchema });
 
 export const bookingRuleRoutes = [
@@ -144,13 +68,7 @@ export const bookingRuleRoutes = [
     query: z.strictObject({ departmentId: idSchema.optional() }),
     response: effectiveSchema,
     errors: ['DEPARTMENT_NOT_FOUND'],
-    handler: async ({ deps, query }) => {
-      if (query.departmentId !== undefined) {
-        const department = await deps.db.selectFrom('department').select('id').where('id', '=', query.departmentId).where('active', '=', 1).executeTakeFirst();
-        if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
-      }
-      return getEffectiveRules(deps.db, query.departmentId ?? null);
-    },
+    handler: ({ deps, query }) => publicRules(deps.db, query.departmentId),
   }),
   defineRoute({
     method: 'GET',
@@ -163,20 +81,7 @@ export const bookingRuleRoutes = [
       global: ruleSetSchema,
       departments: z.array(ruleSetSchema.extend({ departmentName: z.string() })),
     }),
-    handler: async ({ deps }) => {
-      const overridden = await deps.db
-        .selectFrom('booking_rule as r')
-        .innerJoin('department as d', 'd.id', 'r.department_id')
-        .select(['d.id', 'd.name'])
-        .orderBy('d.sort_order')
-        .orderBy('d.id')
-        .execute();
-      const [global, ...departments] = await Promise.all([
-        ruleSet(deps.db, null),
-        ...overridden.map(async (d) => ({ ...(await ruleSet(deps.db, d.id)), departmentName: d.name })),
-      ]);
-      return { defaults: { ...defaultRules }, global: global!, departments };
-    },
+    handler: ({ deps }) => listRuleSets(deps.db),
   }),
   defineRoute({
     method: 'PUT',
@@ -186,7 +91,7 @@ export const bookingRuleRoutes = [
     auth: ['admin'],
     body: overridesBody,
     response: ruleSetSchema,
-    handler: ({ body, deps, principal, meta }) => saveOverrides(deps, principal, null, body, meta),
+    handler: ({ body, deps, principal, meta }) => saveRuleOverrides(deps.db, deps.clock.now(), principal, null, body, meta),
   }),
   defineRoute({
     method: 'GET',
@@ -197,10 +102,7 @@ export const bookingRuleRoutes = [
     params: departmentParams,
     response: ruleSetSchema,
     errors: ['NOT_FOUND'],
-    handler: async ({ params, deps }) => {
-      await assertDepartment(deps.db, params.departmentId);
-      return ruleSet(deps.db, params.departmentId);
-    },
+    handler: ({ params, deps }) => departmentRuleSet(deps.db, params.departmentId),
   }),
   defineRoute({
     method: 'PUT',
@@ -212,10 +114,7 @@ export const bookingRuleRoutes = [
     body: overridesBody,
     response: ruleSetSchema,
     errors: ['NOT_FOUND'],
-    handler: async ({ params, body, deps, principal, meta }) => {
-      await assertDepartment(deps.db, params.departmentId);
-      return saveOverrides(deps, principal, params.departmentId, body, meta);
-    },
+    handler: ({ params, body, deps, principal, meta }) => saveRuleOverrides(deps.db, deps.clock.now(), principal, params.departmentId, body, meta),
   }),
   defineRoute({
     method: 'DELETE',
@@ -226,24 +125,6 @@ export const bookingRuleRoutes = [
     params: departmentParams,
     response: ruleSetSchema,
     errors: ['NOT_FOUND'],
-    handler: async ({ params, deps, principal, meta }) => {
-      await assertDepartment(deps.db, params.departmentId);
-      const now = deps.clock.now();
-      await inTransaction(deps.db, async (trx) => {
-        const removed = await trx.deleteFrom('booking_rule').where('scope_key', '=', params.departmentId).executeTakeFirst();
-        await recordAudit(
-          trx,
-          {
-            actor: principal,
-            action: 'booking_rule.delete',
-            target: { type: 'booking_rule', id: `department:${params.departmentId}` },
-            meta,
-            summary: { removed: Number(removed.numDeletedRows) },
-          },
-          now,
-        );
-      });
-      return ruleSet(deps.db, params.departmentId);
-    },
+    handler: ({ params, deps, principal, meta }) => deleteRuleOverrides(deps.db, deps.clock.now(), principal, params.departmentId, meta),
   }),
 ];

@@ -91,15 +91,9 @@ export function rowToOverrides(row: Selectable<BookingRule> | undefined): RuleOv
 }
 
 /**
- * The SELECT list of one booking_rule row joined as `alias`, each column named
- * `${alias}_${column}`, for queries that read the rules together with other facts (the booking
- * path's gate); `overridesFromColumns` turns such a row back into overrides.
+ * The overrides of one booking_rule row joined as `alias` into a wider row, each column named
+ * `${alias}_${column}` (the booking path's gate: book.ts); all NULL when no row was joined.
  */
-export function ruleColumnsSql(alias: string): string {
-  return ruleNames.map((name) => `${alias}.${ruleColumns[name]} AS ${alias}_${ruleColumns[name]}`).join(', ');
-}
-
-/** The overrides of a row read with `ruleColumnsSql(alias)` (all NULL when no row was joined). */
 export function overridesFromColumns(row: Record<string, unknown>, alias: string): RuleOverrides {
   const values = Object.fromEntries(ruleNames.map((name) => [ruleColumns[name], row[`${alias}_${ruleColumns[name]}`] ?? null]));
   return rowToOverrides(values as unknown as Selectable<BookingRule>);

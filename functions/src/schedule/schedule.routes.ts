@@ -3,15 +3,20 @@
  * (`/doctor/…`, the doctor id comes from the login, never from the request).
  */
 import * as z from 'zod';
-import type { Principal } from '../context.js';
-import type { AppDeps } from '../deps.js';
-import { assertFeeEditable, ownSession } from '../doctor/profile.js';
-import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
 import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../schemas.js';
 import { generateSessions } from './generator.js';
-import { addSlot, createSession, doctorIdOfUser, findDoctor, listSessions, setSlotCapacity, updateSessionFee } from './sessions.js';
-import { deleteTemplate, listTemplates, saveTemplate } from './templates.js';
+import {
+  createOwnSession,
+  deleteOwnTemplate,
+  listOwnSessions,
+  listOwnTemplates,
+  saveOwnTemplate,
+  setOwnSlotCapacity,
+  updateOwnSessionFee,
+} from '../doctor/own-schedule.js';
+import { addSlot, createSession, listSessions, setSlotCapacity, updateSessionFee } from './sessions.js';
+import { createTemplate, deleteTemplate, listTemplates, saveTemplate } from './templates.js';
 
 export const sessionSchema = z
   .object({
@@ -66,16 +71,6 @@ const templates = z.object({ items: z.array(templateSchema) });
 const range = z.strictObject({ from: localDateSchema.optional(), to: localDateSchema.optional() });
 const sessionErrors = ['DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID', 'SESSION_IN_PAST'] as const;
 const templateParams = z.strictObject({ id: idSchema, templateId: idSchema });
-
-/** For /doctor/… routes: the session or slot must be the caller's own. */
-async function ownSessionOf(deps: AppDeps, principal: Principal, which: { sessionId?: number; slotId?: number }): Promise<void> {
-  const doctorId = await doctorIdOfUser(deps.db, principal.userId);
-  const row = which.slotId !== undefined
-    ? await deps.db.selectFrom('slot').innerJoin('clinic_session as s', 's.id', 'slot.session_id').select('s.doctor_id').where('slot.id', '=', which.slotId).executeTakeFirst()
-    : await deps.db.selectFrom('clinic_session').select('doctor_id').where('id', '=', which.sessionId!).executeTakeFirst();
-  // Someone else's session reads as missing: ids reveal nothing.
-  if (!row || row.doctor_id !== doctorId) throw new AppError('SESSION_NOT_FOUND');
-}
 
 export const scheduleRoutes = [
   // ---- admin
@@ -159,10 +154,7 @@ export const scheduleRoutes = [
     response: templates,
     status: 201,
     errors: ['TEMPLATE_NOT_FOUND', 'DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID'],
-    handler: async ({ deps, principal, params, body, meta }) => {
-      await findDoctor(deps.db, params.id);
-      return { items: await saveTemplate(deps, principal, params.id, undefined, body, meta) };
-    },
+    handler: async ({ deps, principal, params, body, meta }) => ({ items: await createTemplate(deps, principal, params.id, body, meta) }),
   }),
   defineRoute({
     method: 'PUT',
@@ -205,7 +197,7 @@ export const scheduleRoutes = [
     auth: ['doctor'],
     query: range,
     response: z.object({ items: z.array(sessionSchema) }),
-    handler: async ({ deps, principal, query }) => ({ items: await listSessions(deps.db, { ...query, doctorId: await doctorIdOfUser(deps.db, principal.userId) }) }),
+    handler: async ({ deps, principal, query }) => ({ items: await listOwnSessions(deps.db, principal, query) }),
   }),
   defineRoute({
     method: 'POST',
@@ -217,7 +209,7 @@ export const scheduleRoutes = [
     response: sessionSchema,
     status: 201,
     errors: sessionErrors,
-    handler: async ({ deps, principal, body, meta }) => createSession(deps, principal, { ...body, doctorId: await doctorIdOfUser(deps.db, principal.userId) }, meta),
+    handler: ({ deps, principal, body, meta }) => createOwnSession(deps, principal, body, meta),
   }),
   defineRoute({
     method: 'PUT',
@@ -229,10 +221,7 @@ export const scheduleRoutes = [
     body: z.strictObject({ feeFen: feeFenSchema }),
     response: sessionSchema,
     errors: ['SESSION_NOT_FOUND', 'SESSION_RELEASED'],
-    handler: async ({ deps, principal, params, body, meta }) => {
-      assertFeeEditable(await ownSession(deps.db, await doctorIdOfUser(deps.db, principal.userId), params.id), deps.clock.now());
-      return updateSessionFee(deps, principal, params.id, body.feeFen, meta);
-    },
+    handler: ({ deps, principal, params, body, meta }) => updateOwnSessionFee(deps, principal, params.id, body.feeFen, meta),
   }),
   defineRoute({
     method: 'PUT',
@@ -244,10 +233,7 @@ export const scheduleRoutes = [
     body: z.strictObject({ capacity: z.number().int().min(0).max(200) }),
     response: sessionSchema,
     errors: ['SLOT_NOT_FOUND', 'CAPACITY_BELOW_BOOKED', 'CAPACITY_ABOVE_RANGE'],
-    handler: async ({ deps, principal, params, body, meta }) => {
-      await ownSessionOf(deps, principal, { slotId: params.id });
-      return setSlotCapacity(deps, principal, params.id, body.capacity, meta);
-    },
+    handler: ({ deps, principal, params, body, meta }) => setOwnSlotCapacity(deps, principal, params.id, body.capacity, meta),
   }),
   defineRoute({
     method: 'GET',
@@ -256,7 +242,7 @@ export const scheduleRoutes = [
     summary: '我的出诊模板',
     auth: ['doctor'],
     response: templates,
-    handler: async ({ deps, principal }) => ({ items: await listTemplates(deps, await doctorIdOfUser(deps.db, principal.userId)) }),
+    handler: async ({ deps, principal }) => ({ items: await listOwnTemplates(deps, principal) }),
   }),
   defineRoute({
     method: 'POST',
@@ -268,7 +254,7 @@ export const scheduleRoutes = [
     response: templates,
     status: 201,
     errors: ['SESSION_EXISTS', 'SESSION_TIMES_INVALID'],
-    handler: async ({ deps, principal, body, meta }) => ({ items: await saveTemplate(deps, principal, await doctorIdOfUser(deps.db, principal.userId), undefined, body, meta) }),
+    handler: async ({ deps, principal, body, meta }) => ({ items: await saveOwnTemplate(deps, principal, undefined, body, meta) }),
   }),
   defineRoute({
     method: 'PUT',
@@ -280,7 +266,7 @@ export const scheduleRoutes = [
     body: templateInput,
     response: templates,
     errors: ['TEMPLATE_NOT_FOUND', 'DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID'],
-    handler: async ({ deps, principal, params, body, meta }) => ({ items: await saveTemplate(deps, principal, await doctorIdOfUser(deps.db, principal.userId), params.id, body, meta) }),
+    handler: async ({ deps, principal, params, body, meta }) => ({ items: await saveOwnTemplate(deps, principal, params.id, body, meta) }),
   }),
   defineRoute({
     method: 'DELETE',
@@ -291,7 +277,7 @@ export const scheduleRoutes = [
     params: idParams,
     response: templates,
     errors: ['TEMPLATE_NOT_FOUND', 'DOCTOR_NOT_FOUND'],
-    handler: async ({ deps, principal, params, meta }) => ({ items: await deleteTemplate(deps, principal, await doctorIdOfUser(deps.db, principal.userId), params.id, meta) }),
+    handler: async ({ deps, principal, params, meta }) => ({ items: await deleteOwnTemplate(deps, principal, params.id, meta) }),
   }),
 ];
 

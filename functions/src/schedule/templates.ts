@@ -5,6 +5,7 @@ import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { findDoctor } from './sessions.js';
 import { periodOf, planSlots, type Period } from './slot-plan.js';
 
 export interface TemplateInput {
@@ -44,6 +45,13 @@ export async function listTemplates(deps: AppDeps, doctorId: number): Promise<Te
   }));
 }
 
+/** A new template of an existing doctor (DOCTOR_NOT_FOUND otherwise): the admin's path. */
+export async function createTemplate(deps: AppDeps, actor: Principal, doctorId: number, input: TemplateInput, meta: RequestMeta): Promise<TemplateView[]> {
+  await findDoctor(deps.db, doctorId);
+  return saveTemplate(deps, actor, doctorId, undefined, input, meta);
+}
+
+/** Creates (`templateId` undefined) or updates a template of the doctor; one per doctor, weekday and period. */
 export async function saveTemplate(
   deps: AppDeps,
   actor: Principal,

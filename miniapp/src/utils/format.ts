@@ -1,3 +1,5 @@
+import { periodLabels } from '../services/api-types.gen';
+
 /** Money is carried in fen (integer) everywhere and shown as yuan with two decimals. */
 export function formatFen(fen: number): string {
   return `¥${(fen / 100).toFixed(2)}`;
@@ -10,7 +12,8 @@ export const DOCTOR_TITLES: Record<string, string> = {
   resident: '住院医师',
 };
 
-export const PERIOD_LABELS: Record<string, string> = { morning: '上午', afternoon: '下午', evening: '晚间' };
+/** The server's label of each clinic period (上午/下午/晚上), generated with the API types. */
+export const PERIOD_LABELS: Record<string, string> = periodLabels;
 
 export const APPOINTMENT_STATUS_LABELS: Record<string, string> = {
   pending_payment: '待支付',

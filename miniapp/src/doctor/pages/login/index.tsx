@@ -7,6 +7,7 @@ import { PageShell } from '../../../components/page-shell';
 import { login } from '../../../services/auth';
 import { ApiError } from '../../../services/interceptors';
 import { isValidPhone } from '../../../utils/id-number';
+import { FIRST_PASSWORD_PAGE } from '../../services/password-change';
 
 /**
  * Doctors sign in with the phone and password an administrator gave them: there is no
@@ -26,7 +27,12 @@ export default function DoctorLogin() {
     if (!isValidPhone(phone) || !password) return;
     setSubmitting(true);
     try {
-      await login(phone, password);
+      const account = await login(phone, password);
+      if (account.mustChangePassword) {
+        // The password came from an administrator: the doctor sets their own first.
+        void Taro.redirectTo({ url: FIRST_PASSWORD_PAGE });
+        return;
+      }
       void Taro.showToast({ title: '登录成功', icon: 'success' });
       void Taro.switchTab({ url: '/pages/today/index' });
     } catch (error) {

@@ -9,9 +9,14 @@ import { passwordProblem } from '../../../utils/id-number';
 import { DoctorLoginRequired } from '../../components/doctor-login-required';
 import { changePassword } from '../../services/account';
 
-/** 修改密码: the old one, and a new one by the same rule as registration (8–64, letters and digits). */
+/**
+ * 修改密码: the old one, and a new one by the same rule as registration (8–64, letters and
+ * digits). With `?first=1` it is the first-login form: the password an administrator gave must
+ * be replaced before anything else (no way back), and the doctor goes on to 今日 after.
+ */
 export default function DoctorPassword() {
   const session = useSession();
+  const first = Taro.useRouter().params.first === '1' || session?.account.mustChangePassword === true;
   const [oldPassword, setOldPassword] = useState('');
   const [newPassword, setNewPassword] = useState('');
   const [repeat, setRepeat] = useState('');
@@ -29,7 +34,8 @@ export default function DoctorPassword() {
     try {
       await changePassword(oldPassword, newPassword);
       void Taro.showToast({ title: '密码已修改', icon: 'success' });
-      void Taro.navigateBack();
+      if (first) void Taro.switchTab({ url: '/pages/today/index' });
+      else void Taro.navigateBack();
     } catch {
       // The toast said why (wrong old password…).
     } finally {
@@ -46,8 +52,14 @@ export default function DoctorPassword() {
   }
   return (
     <PageShell>
+      {first ? (
+        <View className="notice password-first">
+          <View className="notice-title">请先修改初始密码</View>
+          <View>您的密码由医院管理员设置（新开通或重置）。为了账号安全，请设置只有您自己知道的新密码后再使用工作站。</View>
+        </View>
+      ) : null}
       <View className="form">
-        <Field label="原密码" error={oldError}>
+        <Field label={first ? '初始密码' : '原密码'} error={oldError}>
           <Input name="old-password" type="password" maxLength={64} placeholder="请输入原密码" value={oldPassword} onChange={setOldPassword} />
         </Field>
         <Field label="新密码" error={newError}>
