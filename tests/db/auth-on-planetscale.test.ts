@@ -67,7 +67,7 @@ describe('accounts on the PlanetScale driver', () => {
     const patient = await registerPatient(app);
     const first = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: patient.refreshToken } });
     expect(first.status).toBe(200);
-    app.clock.advance(60_000); // a reuse, not two requests racing (auth/accounts.ts REFRESH_RACE_SECONDS)
+    app.clock.advance(60_000); // a reuse, not two requests racing (auth/refresh.ts REFRESH_RACE_SECONDS)
     const reused = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: patient.refreshToken } });
     expect(reused.body.error.code).toBe('REFRESH_TOKEN_REUSED');
     const successor = await app.request('POST', '/api/v1/auth/refresh', { body: { refreshToken: first.body.refreshToken } });
