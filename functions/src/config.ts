@@ -90,6 +90,14 @@ export function purposeKey(secret: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32));
 }
 
+/**
+ * The development-only routes (GET /dev/sms, which shows the codes "sent") are served only with
+ * the development SMS provider, in development or test: never where a real phone gets the code.
+ */
+export function devRoutesEnabled(config: Pick<Config, 'env' | 'sms'>): boolean {
+  return config.sms.provider === 'dev' && (config.env === 'development' || config.env === 'test');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
