@@ -16,7 +16,9 @@
  * synthetic API Gateway v2 event through the handler, so work deferred from the import to the
  * first request is counted where a user feels it) and the whole process's wall time, each also
  * over the bare start's time (the ratios hold better than milliseconds on a machine shared with
- * other work). The Lambda runtime's own start (its bootstrap, before our module) is not in
+ * other work). The CPU columns are the process's CPU time (all its threads, user + system) over
+ * the same spans, beside the whole CPU time of the bare start: on a loaded machine a process
+ * waits for a core, which adds to its wall time but not to its CPU time. The Lambda runtime's own start (its bootstrap, before our module) is not in
  * these figures.
  * When it packages, it also prints what each bundle is made of (from esbuild's metafiles,
  * bytes of minified output per package or source folder), the place to look when a zip grows.
@@ -160,13 +162,15 @@ function processEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
  * returns its wall time and the times it measured from before the import. The figures go to
  * stderr (the function's log lines go to stdout).
  */
-function coldStart(bundle: Bundle): { wallMs: number; importMs: number; firstMs?: number } {
+function coldStart(bundle: Bundle): { wallMs: number; importMs: number; firstMs?: number; importCpuMs: number; firstCpuMs?: number } {
   const script = [
     'const [url, event] = process.argv.slice(1);',
-    'const t = performance.now(); const m = await import(url); const imported = performance.now() - t;',
-    'let first, status;',
-    'if (event) { const r = await m.handler(JSON.parse(event), { awsRequestId: "bench", getRemainingTimeInMillis: () => 10000 }); first = performance.now() - t; status = r.statusCode; }',
-    'process.stderr.write("\\nbench " + JSON.stringify({ imported, first, status }) + "\\n"); process.exit(0);',
+    'const cpu = () => { const u = process.cpuUsage(c); return (u.user + u.system) / 1000; };',
+    'const c = process.cpuUsage(); const t = performance.now();',
+    'const m = await import(url); const imported = performance.now() - t; const importedCpu = cpu();',
+    'let first, firstCpu, status;',
+    'if (event) { const r = await m.handler(JSON.parse(event), { awsRequestId: "bench", getRemainingTimeInMillis: () => 10000 }); first = performance.now() - t; firstCpu = cpu(); status = r.statusCode; }',
+    'process.stderr.write("\\nbench " + JSON.stringify({ imported, importedCpu, first, firstCpu, status }) + "\\n"); process.exit(0);',
   ].join('\n');
   const started = process.hrtime.bigint();
   const event = bundle.probe ? [JSON.stringify(httpApiEvent(bundle.probe.path))] : [];
@@ -177,18 +181,30 @@ function coldStart(bundle: Bundle): { wallMs: number; importMs: number; firstMs?
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const line = /^bench (.*)$/m.exec(child.stderr)?.[1];
   if (child.status !== 0 || !line) throw new Error(`${bundle.name}: cold start failed\n${child.stderr}`);
-  const { imported, first, status } = JSON.parse(line) as { imported: number; first?: number; status?: number };
+  const { imported, importedCpu, first, firstCpu, status } = JSON.parse(line) as {
+    imported: number;
+    importedCpu: number;
+    first?: number;
+    firstCpu?: number;
+    status?: number;
+  };
   if (bundle.probe && status !== bundle.probe.status) {
     throw new Error(`${bundle.name}: GET ${bundle.probe.path} answered ${status}, expected ${bundle.probe.status}\n${child.stdout}`);
   }
-  return { wallMs, importMs: imported, firstMs: first };
+  return { wallMs, importMs: imported, firstMs: first, importCpuMs: importedCpu, firstCpuMs: firstCpu };
 }
 
-function bareStart(): number {
+/** `node -e ''`'s wall time; and, in a second process, the CPU time a start takes up to its script. */
+function bareStart(): { wallMs: number; cpuMs: number } {
   const started = process.hrtime.bigint();
   const child = spawnSync(process.execPath, ['-e', ''], { env: processEnv() });
   if (child.status !== 0) throw new Error('node -e "" failed');
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = spawnSync(process.execPath, ['-e', 'const u = process.cpuUsage(); process.stdout.write(String((u.user + u.system) / 1000))'], {
+    env: processEnv(),
+    encoding: 'utf8',
+  });
+  return { wallMs, cpuMs: Number(cpu.stdout) };
 }
 
 const median = (values: number[]) => {
@@ -224,24 +240,31 @@ try {
   console.log();
 
   const bare: number[] = [];
-  const measured = new Map(bundles.map((b) => [b.name, { wall: [] as number[], imports: [] as number[], first: [] as number[] }]));
+  const bareCpu: number[] = [];
+  const measured = new Map(
+    bundles.map((b) => [b.name, { wall: [] as number[], imports: [] as number[], first: [] as number[], importsCpu: [] as number[], firstCpu: [] as number[] }]),
+  );
   for (const bundle of bundles) coldStart(bundle); // the first spawn pays for the page cache; not counted
   for (let round = 0; round < runs; round += 1) {
-    bare.push(bareStart());
+    const { wallMs, cpuMs } = bareStart();
+    bare.push(wallMs);
+    bareCpu.push(cpuMs);
     for (const bundle of bundles) {
-      const { wallMs, importMs, firstMs } = coldStart(bundle);
+      const { wallMs, importMs, firstMs, importCpuMs, firstCpuMs } = coldStart(bundle);
       const m = measured.get(bundle.name)!;
       m.wall.push(wallMs);
       m.imports.push(importMs);
+      m.importsCpu.push(importCpuMs);
       if (firstMs !== undefined) m.first.push(firstMs);
+      if (firstCpuMs !== undefined) m.firstCpu.push(firstCpuMs);
     }
   }
 
   const bareMs = median(bare);
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   const rows = [
-    ['function', 'zip', 'bundle', 'import', 'import ÷ bare', '+ 1st request', '÷ bare', 'probe', 'process', 'process ÷ bare'],
-    ["node -e ''", '', '', '', '', '', '', '', `${bareMs.toFixed(0)} ms`, '1.0'],
+    ['function', 'zip', 'bundle', 'import', 'import ÷ bare', '+ 1st request', '÷ bare', 'CPU import', 'CPU + 1st', 'probe', 'process', 'process ÷ bare'],
+    ["node -e ''", '', '', '', '', '', '', '', `${median(bareCpu).toFixed(0)} ms`, '', `${bareMs.toFixed(0)} ms`, '1.0'],
     ...bundles.map((b) => {
       const m = measured.get(b.name)!;
       const imported = median(m.imports);
@@ -255,6 +278,8 @@ try {
         (imported / bareMs).toFixed(2),
         first === undefined ? '' : `${first.toFixed(0)} ms`,
         first === undefined ? '' : (first / bareMs).toFixed(2),
+        `${median(m.importsCpu).toFixed(0)} ms`,
+        m.firstCpu.length > 0 ? `${median(m.firstCpu).toFixed(0)} ms` : '',
         b.probe ? `GET ${b.probe.path.replace('/api/v1', '')} ${b.probe.status}` : '',
         `${wall.toFixed(0)} ms`,
         (wall / bareMs).toFixed(2),
@@ -263,7 +288,8 @@ try {
   ];
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   console.log(`Node ${process.version}, ${runs} runs each, medians, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  console.log('import = await import(handler) inside the process; + 1st request = the same plus the probe request handled');
+  console.log('import = await import(handler) inside the process; + 1st request = the same plus the probe request handled;');
+  console.log("CPU = the process's CPU time over those spans (the bare row: a whole start's)");
   for (const row of rows) console.log(row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  '));
 } finally {
   rmSync(extractDir, { recursive: true, force: true });
