@@ -99,7 +99,9 @@ export function devRoutesEnabled(config: Pick<Config, 'env' | 'sms'>): boolean {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // Parsed once per process: zod's compiled fast path (generated code, compiled on first parse)
+  // would cost more than it saves, at every cold start (tests/deploy/lambda.test.ts).
+  const parsed = envSchema.safeParse(env, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
