@@ -1,7 +1,8 @@
 /**
  * The HTTP application: a plain Node `(req, res)` listener. `server.ts` mounts it on node:http;
- * `lambda/api.ts` wraps it with serverless-http. Routing by router.ts; every route's input is
- * validated by its zod schemas before the handler runs; every error leaves through `sendError`.
+ * the Lambda entries (`lambda/api*.ts`) wrap it with serverless-http. Routing by router.ts
+ * (rou3); every route's input is validated by its zod schemas before the handler runs; every
+ * error leaves through `sendError`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
