@@ -1,7 +1,7 @@
 /**
  * Every HTTP route of the API, in one list: served by http/app.ts, described by openapi.json.
- * On AWS each audience's routes are a Lambda function of their own (http/audience.ts,
- * lambda/api*.ts); a new route file is added here and to its audiences' groups there.
+ * On AWS each audience's routes are a Lambda function of their own (http/audience.ts); a new
+ * route file is added here and to its audiences' groups (lambda/public-group.ts, doctor-group.ts).
  */
 import { adminRecordRoutes } from './admin/admin.routes.js';
 import { adminUserRoutes } from './admin/users.routes.js';
