@@ -5,6 +5,7 @@
  *   npm run bench:lambda                        # osls package (into .serverless/), then measure
  *   npm run bench:lambda -- --existing          # measure the artifacts already in .serverless/
  *   npm run bench:lambda -- --runs 21 --dir /tmp/pkg
+ *   npm run bench:lambda -- --baseline /tmp/before   # also another commit's package, in the same rounds
  *
  * Each zip is extracted into a directory with no node_modules above it, as on Lambda. Every
  * measurement is a fresh `node` process that imports one handler module with that function's
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     existing: { type: 'boolean', default: false },
     dir: { type: 'string', default: '.serverless' },
     runs: { type: 'string', default: '11' },
+    baseline: { type: 'string' },
   },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -59,6 +61,8 @@ if (!args.existing) {
 
 interface Bundle {
   name: string;
+  /** From `--baseline`: measured, but esbuild's metafiles are not at hand. */
+  baseline: boolean;
   module: string;
   /** The request its first invocation answers (HTTP functions only), and the status expected. */
   probe?: { path: string; status: number };
@@ -68,30 +72,37 @@ interface Bundle {
   env: Record<string, string>;
 }
 
-const state = JSON.parse(readFileSync(join(packageDir, 'serverless-state.json'), 'utf8'));
 const extractDir = mkdtempSync(join(tmpdir(), 'bx87h9-bench-lambda-'));
 type PackagedFunction = { handler: string; environment?: Record<string, string>; events?: { httpApi?: { path: string } }[] };
-const bundles: Bundle[] = Object.entries(state.service.functions as Record<string, PackagedFunction>).map(
-  ([name, fn]) => {
-    const zip = join(packageDir, `${name}.zip`);
+
+/** The functions packaged in `dir`, extracted; `label` (the baseline's) is added to their names. */
+function loadBundles(dir: string, label?: string): Bundle[] {
+  const state = JSON.parse(readFileSync(join(dir, 'serverless-state.json'), 'utf8'));
+  return Object.entries(state.service.functions as Record<string, PackagedFunction>).map(([name, fn]) => {
+    const zip = join(dir, `${name}.zip`);
     const files = readZip(zip);
+    const folder = join(extractDir, label ?? 'measured', name);
     for (const [path, data] of files) {
-      const target = join(extractDir, name, path);
+      const target = join(folder, path);
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, data);
     }
     const module = `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`;
     return {
-      name,
+      name: label ? `${name} (${label})` : name,
+      baseline: label !== undefined,
       module,
       probe: probeFor(fn),
       zipBytes: statSync(zip).size,
       bundleBytes: files.get(module)?.length ?? 0,
-      handlerUrl: pathToFileURL(join(extractDir, name, module)).href,
+      handlerUrl: pathToFileURL(join(folder, module)).href,
       env: lambdaEnvironment({ ...state.service.provider.environment, ...fn.environment }),
     };
-  },
-);
+  });
+}
+
+// A baseline's functions (another commit's package) run in the same rounds, so the load hits both alike.
+const bundles: Bundle[] = [...loadBundles(packageDir), ...(args.baseline ? loadBundles(resolve(root, args.baseline), 'baseline') : [])];
 
 /**
  * A request every HTTP function can answer without a database or a login: the health check
@@ -215,6 +226,7 @@ const median = (values: number[]) => {
 
 /** Bytes of the bundle by npm package (or folder of functions/src), largest first. */
 function composition(bundle: Bundle): string | undefined {
+  if (bundle.baseline) return undefined;
   const metafile = join(root, workFolder, '.build', bundle.module.replace(/\.mjs$/, '-meta.json'));
   if (!existsSync(metafile)) return undefined;
   const outputs = JSON.parse(readFileSync(metafile, 'utf8')).outputs as Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
