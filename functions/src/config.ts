@@ -90,8 +90,18 @@ export function purposeKey(secret: Buffer, purpose: string): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), purpose, 32));
 }
 
+/**
+ * The development-only routes (GET /dev/sms, which shows the codes "sent") are served only with
+ * the development SMS provider, in development or test: never where a real phone gets the code.
+ */
+export function devRoutesEnabled(config: Pick<Config, 'env' | 'sms'>): boolean {
+  return config.sms.provider === 'dev' && (config.env === 'development' || config.env === 'test');
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // Parsed once per process: zod's compiled fast path (generated code, compiled on first parse)
+  // would cost more than it saves, at every cold start (tests/deploy/lambda.test.ts).
+  const parsed = envSchema.safeParse(env, { jitless: true });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -1,9 +1,14 @@
-/** Every HTTP route of the API, in one list: served by http/app.ts, described by openapi.json. */
+/**
+ * Every HTTP route of the API, in one list: served by http/app.ts, described by openapi.json.
+ * On AWS each audience's routes are a Lambda function of their own (http/audience.ts); a new
+ * route file is added here and to its audiences' groups (lambda/public-group.ts, doctor-group.ts).
+ */
 import { adminRecordRoutes } from './admin/admin.routes.js';
 import { adminUserRoutes } from './admin/users.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { bookingRoutes } from './booking/booking.routes.js';
 import { catalogRoutes } from './catalog/catalog.routes.js';
+import { devRoutesEnabled } from './config.js';
 import type { AppDeps } from './deps.js';
 import { doctorRoutes } from './doctor/doctor.routes.js';
 import type { RouteSpec } from './http/route.js';
@@ -23,6 +28,8 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...notificationRoutes);
   routes.push(...substitutionRoutes);
   routes.push(...waitlistRoutes);
-  if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
+  if (devRoutesEnabled(deps.config)) routes.push(...devRoutes);
   return routes;
 }
+
+export { audienceOf, type Audience } from './http/audience.js';

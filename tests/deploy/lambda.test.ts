@@ -13,7 +13,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../functions/src/config.js';
+import { audienceOf, type Audience } from '../../functions/src/http/audience.js';
 import { MAX_BODY_BYTES } from '../../functions/src/http/body.js';
+import { doctorGroup } from '../../functions/src/lambda/doctor-group.js';
+import { servedRoutes, type RouteGroup } from '../../functions/src/lambda/http-api.js';
+import { publicGroup } from '../../functions/src/lambda/public-group.js';
+import { apiRoutes } from '../../functions/src/routes.js';
 import { migratedDatabase, type TestDatabase } from '../support/database.js';
 import { createPlanetScaleShim, type PlanetScaleShim } from '../support/planetscale-shim.js';
 import { readZip } from './read-zip.js';
@@ -44,6 +50,13 @@ interface PackagedFunction {
 
 /** Lambda downloads and unpacks the zip on every cold start (issue 8 §4). */
 const ZIP_BUDGET_BYTES = 300_000;
+
+/** The API's functions (serverless.yml), each with the audience and the route group its entry serves. */
+const HTTP_FUNCTIONS: Record<string, { handler: string; audience: Audience; group: RouteGroup }> = {
+  api: { handler: 'functions/src/lambda/api.handler', audience: 'public', group: publicGroup },
+  apiDoctor: { handler: 'functions/src/lambda/api-doctor.handler', audience: 'doctor', group: doctorGroup },
+  apiAdmin: { handler: 'functions/src/lambda/api-admin.handler', audience: 'admin', group: apiRoutes },
+};
 
 let outDir: string;
 let extractDir: string;
@@ -222,14 +235,14 @@ describe('osls package', () => {
   });
 
   it("builds a scheduled job's bundle without the HTTP app, its routes or the OpenAPI generator", () => {
-    const api = functions.find((f) => f.name === 'api')!;
+    const admin = functions.find((f) => f.name === 'apiAdmin')!;
     const http = (inputs: string[]) =>
       inputs.filter((path) =>
-        /^functions\/src\/(http\/(app|openapi)|routes|bootstrap)\.ts$|\.routes\.ts$|^node_modules\/(find-my-way|serverless-http)\//.test(path),
+        /^functions\/src\/(http\/(app|openapi|router)|routes|bootstrap|lambda\/http-api)\.ts$|\.routes\.ts$|^node_modules\/serverless-http\//.test(path),
       );
-    // The same filter finds all of them in the API's bundle, so its emptiness below means something.
-    expect(http(api.meta.inputs)).toEqual(
-      expect.arrayContaining(['functions/src/http/app.ts', 'functions/src/http/openapi.ts', 'functions/src/routes.ts', 'node_modules/find-my-way/index.js']),
+    // The same filter finds all of them in the admin API's bundle, so its emptiness below means something.
+    expect(http(admin.meta.inputs)).toEqual(
+      expect.arrayContaining(['functions/src/http/app.ts', 'functions/src/http/openapi.ts', 'functions/src/http/router.ts', 'functions/src/routes.ts', 'node_modules/serverless-http/serverless-http.js']),
     );
     const jobs = functions.filter((f) => f.events.some((e) => 'schedule' in e));
     expect(jobs.length).toBeGreaterThan(0);
@@ -241,6 +254,61 @@ describe('osls package', () => {
     }
   });
 
+  it("bundles the patient's API without the doctor's and the admin's own route files, and the doctor's without the patient's", () => {
+    const inputs = (name: string) => functions.find((f) => f.name === name)!.meta.inputs;
+    const source = (name: string) => [...readZip(functions.find((f) => f.name === name)!.artifact).values()][0]!.toString('utf8');
+    // Admin pages that live in a shared file (catalog.routes.ts: the public catalogue and its admin
+    // pages) are bundled but never served (next test); these files serve no patient at all.
+    const staffOnly = ['functions/src/admin/admin.routes.ts', 'functions/src/admin/users.routes.ts', 'functions/src/doctor/doctor.routes.ts', 'functions/src/schedule/schedule.routes.ts', 'functions/src/routes.ts'];
+    expect(inputs('apiAdmin')).toEqual(expect.arrayContaining(staffOnly));
+    expect(inputs('api').filter((path) => staffOnly.includes(path))).toEqual([]);
+    expect(source('api').includes('/api/v1/admin/users')).toBe(false);
+    expect(source('api').includes('/api/v1/doctor/templates')).toBe(false);
+    const patientOnly = ['functions/src/auth/auth.routes.ts', 'functions/src/patient/patient.routes.ts', 'functions/src/notification/notification.routes.ts', 'functions/src/catalog/catalog.routes.ts'];
+    expect(inputs('api')).toEqual(expect.arrayContaining(patientOnly));
+    expect(inputs('apiDoctor').filter((path) => patientOnly.includes(path) || path.startsWith('functions/src/admin/'))).toEqual([]);
+    expect(source('apiDoctor').includes('/api/v1/me/profiles')).toBe(false);
+  });
+
+  it('serves every route of routes.ts from exactly one function, the one API Gateway sends its path to', () => {
+    const http = functions.filter((f) => f.events.some((e) => 'httpApi' in e));
+    expect(Object.fromEntries(http.map((f) => [f.name, f.handler]))).toEqual(
+      Object.fromEntries(Object.entries(HTTP_FUNCTIONS).map(([name, f]) => [name, f.handler])),
+    );
+    const events = http.flatMap((f) => f.events.map((e) => ({ name: f.name, ...(e.httpApi as { method: string; path: string }) })));
+    /** API Gateway's choice for a request: an exact route before a greedy one, the longest greedy prefix first. */
+    const gatewayTarget = (method: string, path: string) => {
+      const concrete = path.replace(/\{\w+\}/g, '1');
+      const candidates = events
+        .filter((e) => e.method === '*' || e.method === method)
+        .map((e) => {
+          if (e.path.endsWith('/{proxy+}')) {
+            const prefix = e.path.slice(0, -'{proxy+}'.length);
+            return { name: e.name, score: concrete.startsWith(prefix) ? prefix.length : -1 };
+          }
+          const pattern = new RegExp(`^${e.path.replace(/\{\w+\}/g, '[^/]+')}$`);
+          return { name: e.name, score: pattern.test(concrete) ? Number.MAX_SAFE_INTEGER : -1 };
+        })
+        .filter((c) => c.score >= 0)
+        .sort((a, b) => b.score - a.score);
+      return candidates[0]?.name;
+    };
+    const dev = loadConfig({ APP_ENV: 'test', DATABASE_URL: 'mysql://nobody:none@127.0.0.1:1/none' });
+    const production = { ...dev, env: 'production' as const, sms: { provider: 'http' as const, url: 'https://sms.invalid/send', token: undefined } };
+    for (const config of [dev, production]) {
+      const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+      const all = apiRoutes({ config }).map(key).sort();
+      const served = Object.entries(HTTP_FUNCTIONS).flatMap(([name, f]) => servedRoutes(f.audience, f.group, { config }).map((r) => ({ name, route: r })));
+      // Each route once: a route file missing from its audience's group, or a route in two, fails here.
+      expect(served.map((s) => key(s.route)).sort(), config.env).toEqual(all);
+      // And at the function API Gateway routes its path to: a group left unrouted in serverless.yml fails here.
+      for (const { name, route } of served) {
+        expect(gatewayTarget(route.method, route.path), key(route)).toBe(name);
+        expect(HTTP_FUNCTIONS[name]!.audience, key(route)).toBe(audienceOf(route.path));
+      }
+    }
+  });
+
   it('leaves mysql2 out of every bundle, imported only on demand (a DATABASE_URL), never at load', () => {
     for (const fn of functions) {
       expect(fn.meta.inputs.filter((path) => path.includes('node_modules/mysql2/')), fn.name).toEqual([]);
@@ -249,7 +317,7 @@ describe('osls package', () => {
     }
   });
 
-  it('imports each bundle in a fresh Node with the deployed environment: no mysql2, no key derivation', () => {
+  it('imports each bundle in a fresh Node with the deployed environment: no mysql2, no key derivation, no code generated', () => {
     // serverless.yml's environment, secrets filled in; nothing connects at import (the API builds
     // its dependencies then, a job at its first run). The extracted bundle has no node_modules
     // above it, so a package left out of it, mysql2 included, would fail to load here. A scrypt
@@ -276,17 +344,21 @@ describe('osls package', () => {
       'let scrypts = 0;',
       'for (const name of ["scrypt", "scryptSync"]) { const real = crypto[name]; crypto[name] = (...a) => { scrypts += 1; return real(...a); }; }',
       'syncBuiltinESMExports();',
+      'let generated = 0; const RealFunction = Function;',
+      'globalThis.Function = new Proxy(RealFunction, { construct: (target, args) => { generated += 1; return Reflect.construct(target, args); } });',
       'const m = await import(process.argv[1]);',
-      'process.stdout.write(JSON.stringify({ handler: typeof m.handler, scrypts })); process.exit(0);',
+      'process.stdout.write(JSON.stringify({ handler: typeof m.handler, scrypts, generated })); process.exit(0);',
     ].join('\n');
     for (const fn of functions) {
       const file = join(extractDir, fn.name, `${fn.handler.slice(0, fn.handler.lastIndexOf('.'))}.mjs`);
       const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(file).href], { env, encoding: 'utf8' });
-      expect(JSON.parse(out), fn.name).toEqual({ handler: 'function', scrypts: 0 });
+      // One `new Function` is zod's probe whether code generation is allowed at all; a second was
+      // the configuration's schema compiled for its single parse (config.ts parses it jitless).
+      expect(JSON.parse(out), fn.name).toEqual({ handler: 'function', scrypts: 0, generated: 1 });
     }
   });
 
-  it('declares the API on Node 20 behind an HTTP API catch-all route, secrets resolved by AWS at deploy', () => {
+  it("declares the API on Node 20 behind HTTP API routes by audience, secrets resolved by AWS at deploy", () => {
     const resources = Object.values(template.Resources);
     const lambdas = resources.filter((r) => r.Type === 'AWS::Lambda::Function');
     expect(lambdas).toHaveLength(functions.length);
@@ -299,7 +371,7 @@ describe('osls package', () => {
       }
     }
     const routes = resources.filter((r) => r.Type === 'AWS::ApiGatewayV2::Route').map((r) => r.Properties.RouteKey);
-    expect(routes).toEqual(['ANY /api/{proxy+}']);
+    expect(routes.sort()).toEqual(['ANY /api/v1/admin/{proxy+}', 'ANY /api/v1/doctor/{proxy+}', 'ANY /api/{proxy+}', 'GET /api/v1/openapi.json']);
     // Every osls variable was resolved at package time; only CloudFormation's own `${AWS::…}` remain.
     expect(JSON.stringify(template)).not.toMatch(/\$\{(?!AWS::)/);
   });
@@ -414,6 +486,44 @@ describe('the bundled API handler', () => {
       headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
     });
     expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe("the bundled doctor's and admin's API handlers", () => {
+  const handlers = new Map<string, LambdaHandler>();
+  const invoke = async (name: string, ...args: Parameters<typeof httpApiEvent>) => {
+    const result = await handlers.get(name)!(httpApiEvent(...args), lambdaContext);
+    return { ...result, json: result.body ? JSON.parse(result.body) : undefined };
+  };
+
+  beforeAll(async () => {
+    for (const name of ['api', 'apiDoctor', 'apiAdmin']) {
+      const fn = functions.find((f) => f.name === name)!;
+      handlers.set(name, await withEnv({ APP_ENV: 'test', ...planetScaleEnv(), LOG_LEVEL: 'silent', TRUST_PROXY: '1' }, () => importHandler(fn)));
+    }
+  });
+
+  it("serves each audience's routes from its own function, and none of another's", async () => {
+    expect((await invoke('apiDoctor', 'GET', '/api/v1/doctor/profile')).json.error.code).toBe('UNAUTHENTICATED');
+    expect((await invoke('apiAdmin', 'GET', '/api/v1/admin/users')).json.error.code).toBe('UNAUTHENTICATED');
+    // Were API Gateway to send a path to the wrong function, it would not be served there.
+    for (const [name, path] of [
+      ['api', '/api/v1/admin/users'],
+      ['api', '/api/v1/doctor/profile'],
+      ['apiDoctor', '/api/v1/me'],
+      ['apiDoctor', '/api/v1/admin/users'],
+      ['apiAdmin', '/api/v1/doctor/profile'],
+      ['apiAdmin', '/api/v1/health'],
+    ] as const) {
+      const res = await invoke(name, 'GET', path);
+      expect({ name, path, status: res.statusCode, code: res.json.error.code }).toEqual({ name, path, status: 404, code: 'ROUTE_NOT_FOUND' });
+    }
+  });
+
+  it('serves the OpenAPI document, of every route, from the admin function', async () => {
+    const res = await invoke('apiAdmin', 'GET', '/api/v1/openapi.json');
+    expect(res.statusCode).toBe(200);
+    expect(Object.keys(res.json.paths)).toEqual(expect.arrayContaining(['/api/v1/health', '/api/v1/me/profiles', '/api/v1/doctor/profile', '/api/v1/admin/users']));
   });
 });
 

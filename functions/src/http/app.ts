@@ -1,11 +1,11 @@
 /**
  * The HTTP application: a plain Node `(req, res)` listener. `server.ts` mounts it on node:http;
- * `lambda/api.ts` wraps it with serverless-http. Routing by find-my-way; every route's input is
- * validated by its zod schemas before the handler runs; every error leaves through `sendError`.
+ * the Lambda entries (`lambda/api*.ts`) wrap it with serverless-http. Routing by router.ts
+ * (rou3); every route's input is validated by its zod schemas before the handler runs; every
+ * error leaves through `sendError`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Router, { type HTTPMethod } from 'find-my-way';
 import * as z from 'zod';
 import type { Principal, RequestMeta } from '../context.js';
 import type { AppDeps } from '../deps.js';
@@ -16,6 +16,7 @@ import { readJsonBody } from './body.js';
 import { applyCors, securityHeaders } from './headers.js';
 import { sendError, sendJson, sendTextStream, validationError } from './respond.js';
 import { Reply, TextStream, type RouteSpec } from './route.js';
+import { Router } from './router.js';
 
 export type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -36,10 +37,8 @@ const REQUEST_ID = /^[A-Za-z0-9._=+/-]{1,64}$/;
 const NO_INPUT = z.strictObject({});
 
 export function createApp(deps: AppDeps, routes: readonly RouteSpec[], options: AppOptions = {}): Listener {
-  const router = Router({ ignoreTrailingSlash: true, maxParamLength: 200 });
-  for (const route of routes) {
-    router.on(route.method, route.path.replace(/\{(\w+)\}/g, ':$1'), () => undefined, route);
-  }
+  const router = new Router<RouteSpec>();
+  for (const route of routes) router.add(route.method, route.path, route);
 
   const headers = Object.entries(securityHeaders(deps.config.env));
 
@@ -59,14 +58,14 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[], options: 
 
     if (applyCors(req, res, deps.config)) return; // answered a preflight
 
-    const method = (req.method ?? 'GET').toUpperCase() as HTTPMethod;
+    const method = (req.method ?? 'GET').toUpperCase();
     const found = router.find(method, url.pathname);
     if (!found) {
       const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => router.find(m, url.pathname));
       if (allowed.length > 0) res.setHeader('Allow', allowed.join(', '));
       return sendError(res, new AppError(allowed.length > 0 ? 'METHOD_NOT_ALLOWED' : 'ROUTE_NOT_FOUND'), log);
     }
-    const route = found.store as RouteSpec;
+    const route = found.value;
     const meta: RequestMeta = {
       requestId,
       ip: clientIp(req, deps.config.trustProxy),

@@ -1,11 +1,9 @@
 /**
- * AWS Lambda entry for the HTTP API (httpApi events): the same listener as the local server,
- * wrapped by serverless-http. Dependencies are built once per container, outside the handler,
- * so warm invocations reuse the database client.
+ * AWS Lambda entry of the public and patient API (serverless.yml `api`: every path no other
+ * function claims): the same app as the local server, with this audience's routes only
+ * (lambda/http-api.ts), wrapped by serverless-http.
  */
-import serverless from 'serverless-http';
-import { createDeps, createListener } from '../bootstrap.js';
+import { lambdaHttpApi } from './http-api.js';
+import { publicGroup } from './public-group.js';
 
-const deps = createDeps();
-
-export const handler = serverless(createListener(deps));
+export const handler = lambdaHttpApi('public', publicGroup);

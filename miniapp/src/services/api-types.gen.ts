@@ -1181,6 +1181,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 消息列表（按状态、渠道、模板、手机号、日期筛选，新的在前，分页；手机号已脱敏）
+         * @description 角色：admin
+         */
+        get: operations["getAdminNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/notifications/{id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新发送一条发送失败的消息（重置发送次数，记入审计日志）
+         * @description 角色：admin
+         */
+        post: operations["postAdminNotificationsByIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/messages": {
         parameters: {
             query?: never;
@@ -1281,6 +1321,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sessions/{id}/substitute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 替诊：将该次出诊交给同科室、同级或更高职称的医生，预约保留并通知患者（管理员）
+         * @description 角色：admin
+         */
+        post: operations["postAdminSessionsByIdSubstitute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的候补（active：候补中与已候补成功；all：全部）
+         * @description 角色：patient
+         */
+        get: operations["getWaitlist"];
+        put?: never;
+        /**
+         * 加入候补：该出诊号源已满时，为本人名下的就诊人排队；有人退号时按先后顺序自动为其保留号源（待支付）
+         * @description 角色：patient
+         */
+        post: operations["postWaitlist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/waitlist/{id}/leave": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 取消候补（仅候补中的记录；仅本人）
+         * @description 角色：patient
+         */
+        post: operations["postWaitlistByIdLeave"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/sms": {
         parameters: {
             query?: never;
@@ -1316,7 +1420,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1572,6 +1676,12 @@ export interface components {
             noShowWindowDays: number;
             /** @description 暂停预约天数 */
             noShowBanDays: number;
+            /** @description 候补号源保留待支付的分钟数 */
+            waitlistOfferHoldMinutes: number;
+            /** @description 候补截止：就诊日 0 点前多少分钟（360 = 前一天 18:00） */
+            waitlistCloseMinutes: number;
+            /** @description 每位就诊人同时候补的出诊数上限 */
+            waitlistMaxPerProfile: number;
         };
         /** @description null 表示继承上级（上级科室 → 全院 → 系统默认） */
         BookingRuleOverrides: {
@@ -1585,6 +1695,9 @@ export interface components {
             noShowThreshold: number | null;
             noShowWindowDays: number | null;
             noShowBanDays: number | null;
+            waitlistOfferHoldMinutes: number | null;
+            waitlistCloseMinutes: number | null;
+            waitlistMaxPerProfile: number | null;
         };
         AuditEntry: {
             id: number;
@@ -1652,6 +1765,36 @@ export interface components {
             /** @description 管理员可取消（待支付、待就诊、已签到未叫号） */
             cancellable: boolean;
         };
+        AdminMessage: {
+            id: number;
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: date-time
+             * @description 最早发送时间（提醒类消息为其预定时间）
+             */
+            sendAfter: string;
+            sentAt: string | null;
+            /** @enum {string} */
+            channel: "sms" | "wechat" | "in_app";
+            /**
+             * @description auto：首次发送时按订阅授权选择微信或短信
+             * @enum {string}
+             */
+            channelChoice: "auto" | "fixed";
+            template: string;
+            title: string;
+            /** @enum {string} */
+            status: "pending" | "sent" | "failed" | "skipped";
+            urgent: boolean;
+            attempts: number;
+            lastError: string | null;
+            userId: number | null;
+            /** @description 脱敏手机号，如 138****8000 */
+            phone: string | null;
+            appointmentId: number | null;
+            orderNo: string | null;
+        };
         InboxMessage: {
             id: number;
             /** @description 消息模板，如 booking_confirmed、session_suspended */
@@ -1663,6 +1806,58 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             readAt: string | null;
+        };
+        Substitution: {
+            sessionId: number;
+            fromDoctorId: number;
+            toDoctorId: number;
+            movedAppointments: number;
+            notifiedPatients: number;
+        };
+        WaitlistEntry: {
+            id: number;
+            /**
+             * @description waiting 候补中 / fulfilled 已候补成功 / cancelled 已取消 / expired 已截止未候补到
+             * @enum {string}
+             */
+            status: "waiting" | "fulfilled" | "cancelled" | "expired";
+            /** @description 候补中时的排队位次（1 = 下一个） */
+            position: number | null;
+            /** @description 只候补这些时段（开始时间 HH:MM）；null 表示任意时段 */
+            slotStarts: string[] | null;
+            profile: {
+                id: number;
+                realName: string;
+            };
+            session: {
+                id: number;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                period: "morning" | "afternoon" | "evening";
+                startTime: string;
+                endTime: string;
+                feeFen: number;
+            };
+            doctor: {
+                id: number;
+                name: string;
+                /** @enum {string} */
+                title: "chief" | "associate_chief" | "attending" | "resident";
+            };
+            department: {
+                id: number;
+                name: string;
+            };
+            /** @description 候补成功后为您保留号源的预约 */
+            appointmentId: number | null;
+            /**
+             * Format: date-time
+             * @description 候补截止时间
+             */
+            closesAt: string;
+            /** Format: date-time */
+            createdAt: string;
         };
     };
     responses: never;
@@ -7262,6 +7457,9 @@ export interface operations {
                     noShowThreshold: number | null;
                     noShowWindowDays: number | null;
                     noShowBanDays: number | null;
+                    waitlistOfferHoldMinutes?: number | null;
+                    waitlistCloseMinutes?: number | null;
+                    waitlistMaxPerProfile?: number | null;
                 };
             };
         };
@@ -7430,6 +7628,9 @@ export interface operations {
                     noShowThreshold: number | null;
                     noShowWindowDays: number | null;
                     noShowBanDays: number | null;
+                    waitlistOfferHoldMinutes?: number | null;
+                    waitlistCloseMinutes?: number | null;
+                    waitlistMaxPerProfile?: number | null;
                 };
             };
         };
@@ -7773,7 +7974,7 @@ export interface operations {
                             channel: "sms" | "wechat" | "in_app";
                             template: string;
                             /** @enum {string} */
-                            status: "pending" | "sent" | "failed";
+                            status: "pending" | "sent" | "failed" | "skipped";
                             attempts: number;
                             lastError: string | null;
                             /** Format: date-time */
@@ -7875,7 +8076,7 @@ export interface operations {
                             channel: "sms" | "wechat" | "in_app";
                             template: string;
                             /** @enum {string} */
-                            status: "pending" | "sent" | "failed";
+                            status: "pending" | "sent" | "failed" | "skipped";
                             attempts: number;
                             lastError: string | null;
                             /** Format: date-time */
@@ -8010,6 +8211,159 @@ export interface operations {
             };
             /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminNotifications: {
+        parameters: {
+            query?: {
+                /** @description 待发送 / 已发送 / 发送失败 / 已失效跳过 */
+                status?: "pending" | "sent" | "failed" | "skipped";
+                channel?: "sms" | "wechat" | "in_app";
+                /** @description 消息模板，如 payment_due */
+                template?: string;
+                /** @description 患者手机号（账号或短信号码） */
+                phone?: string;
+                appointmentId?: number;
+                /** @description 写入日期起（北京时间，含） */
+                from?: string;
+                /** @description 写入日期止（北京时间，含） */
+                to?: string;
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminMessage"][];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminNotificationsByIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminMessage"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOTIFICATION_NOT_FOUND` 消息不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOTIFICATION_NOT_RETRYABLE` 只有发送失败的消息才能重新发送 */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8362,6 +8716,368 @@ export interface operations {
             };
         };
     };
+    postAdminSessionsByIdSubstitute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 替诊医生 */
+                    doctorId: number;
+                    /** @description 替诊原因（记入审计日志） */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Substitution"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在；`DOCTOR_NOT_FOUND` 医生不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_SUSPENDED` 该医生本次出诊已停诊；`SESSION_STARTED` 该出诊已开始或已结束，不能停诊；`SUBSTITUTE_NOT_ACTIVE` 替诊医生已停止出诊，不能替诊；`SUBSTITUTE_BUSY` 替诊医生在该日期该时段已有出诊安排 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SUBSTITUTE_SAME_DOCTOR` 替诊医生不能是本次出诊的医生；`SUBSTITUTE_OTHER_DEPARTMENT` 替诊医生须为本科室的医生；`SUBSTITUTE_TITLE_TOO_LOW` 替诊医生的职称不能低于原出诊医生 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getWaitlist: {
+        parameters: {
+            query?: {
+                scope?: "active" | "all";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WaitlistEntry"][];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWaitlist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 出诊（排班）id */
+                    sessionId: number;
+                    /** @description 就诊人 id */
+                    profileId: number;
+                    /** @description 只候补这些时段；不填表示任意时段 */
+                    slotStarts?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `BOOKING_BANNED` 因多次预约未就诊，暂停预约资格；`FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在；`PROFILE_NOT_FOUND` 就诊人不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `WAITLIST_NOT_FULL` 该出诊仍有可预约号源，请直接预约；`WAITLIST_CLOSED` 该出诊的候补已截止；`WAITLIST_LIMIT_REACHED` 该就诊人同时候补的出诊数已达上限；`ALREADY_WAITING` 该就诊人已在本次出诊的候补队列中；`ALREADY_BOOKED` 该就诊人已预约本次出诊，请勿重复预约；`DAILY_LIMIT_REACHED` 该就诊人当日预约数已达上限；`DEPARTMENT_DAILY_LIMIT_REACHED` 该就诊人当日在该科室的预约数已达上限；`SESSION_SUSPENDED` 该医生本次出诊已停诊；`SLOT_NOT_RELEASED` 该时段尚未放号，请在放号时间后预约；`SLOT_PAST` 该时段已过，无法预约；`DOCTOR_UNAVAILABLE` 该医生暂停出诊，请选择其他医生 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `WAITLIST_SLOT_INVALID` 所选时段不属于该出诊 */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postWaitlistByIdLeave: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitlistEntry"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `WAITLIST_ENTRY_NOT_FOUND` 候补记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `WAITLIST_NOT_WAITING` 该候补已结束，不能取消 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDevSms: {
         parameters: {
             query: {
@@ -8478,6 +9194,19 @@ export const errorMessages = {
   SESSION_RELEASED: "该排班已放号，挂号费不能再修改",
   SUSPENSION_REQUEST_PENDING: "该排班已有待审核的停诊申请",
   SUSPENSION_REQUEST_DECIDED: "该停诊申请已处理",
+  SUBSTITUTE_SAME_DOCTOR: "替诊医生不能是本次出诊的医生",
+  SUBSTITUTE_NOT_ACTIVE: "替诊医生已停止出诊，不能替诊",
+  SUBSTITUTE_OTHER_DEPARTMENT: "替诊医生须为本科室的医生",
+  SUBSTITUTE_TITLE_TOO_LOW: "替诊医生的职称不能低于原出诊医生",
+  SUBSTITUTE_BUSY: "替诊医生在该日期该时段已有出诊安排",
+  NOTIFICATION_NOT_RETRYABLE: "只有发送失败的消息才能重新发送",
+  WAITLIST_NOT_FULL: "该出诊仍有可预约号源，请直接预约",
+  WAITLIST_CLOSED: "该出诊的候补已截止",
+  WAITLIST_LIMIT_REACHED: "该就诊人同时候补的出诊数已达上限",
+  ALREADY_WAITING: "该就诊人已在本次出诊的候补队列中",
+  WAITLIST_SLOT_INVALID: "所选时段不属于该出诊",
+  WAITLIST_ENTRY_NOT_FOUND: "候补记录不存在",
+  WAITLIST_NOT_WAITING: "该候补已结束，不能取消",
   SMS_TOO_FREQUENT: "验证码发送过于频繁，请稍后再试",
   SMS_DAILY_LIMIT: "今日验证码发送次数已达上限",
   DATABASE_BUSY: "系统繁忙，请稍后重试",

@@ -1,0 +1,29 @@
+/**
+ * The route files of the public and patient function (lambda/api.ts): sign-in, the catalogue,
+ * booking and the patient's own pages. Not the doctor's or the admin's own route files (their
+ * functions are lambda/api-doctor.ts and api-admin.ts); the admin pages of the files below are
+ * bundled with them but not served (lambda/http-api.ts).
+ */
+import { authRoutes } from '../auth/auth.routes.js';
+import { bookingRoutes } from '../booking/booking.routes.js';
+import { catalogRoutes } from '../catalog/catalog.routes.js';
+import { devRoutesEnabled } from '../config.js';
+import { notificationRoutes } from '../notification/notification.routes.js';
+import { patientRoutes } from '../patient/patient.routes.js';
+import { bookingRuleRoutes } from '../rules/booking-rules.routes.js';
+import { devRoutes, systemRoutes } from '../system/system.routes.js';
+import { waitlistRoutes } from '../waitlist/waitlist.routes.js';
+import type { RouteGroup } from './http-api.js';
+
+export const publicGroup: RouteGroup = (deps) => [
+  // The OpenAPI document among these is the admin function's (http/audience.ts): never served here.
+  ...systemRoutes(() => []),
+  ...authRoutes,
+  ...catalogRoutes,
+  ...patientRoutes,
+  ...bookingRoutes,
+  ...bookingRuleRoutes,
+  ...notificationRoutes,
+  ...waitlistRoutes,
+  ...(devRoutesEnabled(deps.config) ? devRoutes : []),
+];
