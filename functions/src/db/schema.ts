@@ -11,6 +11,7 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export interface Appointment {
   account_id: number;
+  called_at: Generated<Date | null>;
   cancel_reason: Generated<string | null>;
   cancelled_at: Generated<Date | null>;
   cancelled_by: Generated<"admin" | "doctor" | "patient" | "system" | null>;
@@ -248,6 +249,40 @@ export interface SmsCode {
   purpose: "register" | "reset_password";
 }
 
+export interface StatsDaily {
+  bookings: Generated<number>;
+  capacity: Generated<number>;
+  department_id: number;
+  doctor_id: number;
+  no_shows: Generated<number>;
+  orders: Generated<number>;
+  patient_cancels: Generated<number>;
+  payments: Generated<number>;
+  places_taken: Generated<number>;
+  refund_fen: Generated<number>;
+  refunds: Generated<number>;
+  revenue_fen: Generated<number>;
+  stat_date: string;
+  visits_due: Generated<number>;
+  wait_ms: Generated<number>;
+  waitlist_closed: Generated<number>;
+  waitlist_fulfilled: Generated<number>;
+  waits: Generated<number>;
+}
+
+export interface StatsHourly {
+  bookings: Generated<number>;
+  department_id: number;
+  slot_hour: number;
+  stat_date: string;
+}
+
+export interface StatsRollupState {
+  id: number;
+  refreshed_at: Date;
+  rolled_through: string;
+}
+
 export interface SuspensionRequest {
   created_at: Date;
   decided_at: Generated<Date | null>;
@@ -314,6 +349,9 @@ export interface DB {
   schema_migration: SchemaMigration;
   slot: Slot;
   sms_code: SmsCode;
+  stats_daily: StatsDaily;
+  stats_hourly: StatsHourly;
+  stats_rollup_state: StatsRollupState;
   suspension_request: SuspensionRequest;
   user_account: UserAccount;
   waitlist_entry: WaitlistEntry;

@@ -1,0 +1,192 @@
+/**
+ * The counts of definitions.ts, per Shanghai day, department and doctor — computed live from
+ * the base tables, or read from the daily rollup (stats_daily / stats_hourly) that the
+ * refresh-statistics job writes from the very same live queries.
+ *
+ * Why a rollup: a year of a large hospital is ~1.5 million appointments, and a year's
+ * statistics from the base tables read every one of them; the rollup holds one row per day,
+ * department and doctor (~100 k a year). Days a count can still change in (a visit day not yet
+ * over, no-shows marked the next day, today's orders, payments and refunds) are never served
+ * from the rollup: a request reads the rollup up to `stats_rollup_state.rolled_through` and
+ * computes later days live, which reads only those few days through indexes. So the numbers
+ * are always current, whether or not the job has run.
+ *
+ * Shanghai days in SQL: an instant's Shanghai day is `DATE(instant + INTERVAL 8 HOUR)` — the
+ * fixed UTC+08:00 offset that time/shanghai.ts relies on too (no daylight saving since 1991);
+ * range bounds are computed in TypeScript by shanghaiDayRange.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { shanghaiDayRange } from '../admin/shanghai-range.js';
+import type { Db } from '../db/create-db.js';
+import { addDays, daysBetween, shanghaiDate, type LocalDate } from '../time/shanghai.js';
+import type { CountName } from './definitions.js';
+
+/** Column of stats_daily for each count of definitions.ts, in table order. */
+export const COUNT_COLUMNS = {
+  orders: 'orders',
+  bookings: 'bookings',
+  patientCancels: 'patient_cancels',
+  visitsDue: 'visits_due',
+  noShows: 'no_shows',
+  capacity: 'capacity',
+  placesTaken: 'places_taken',
+  waitlistFulfilled: 'waitlist_fulfilled',
+  waitlistClosed: 'waitlist_closed',
+  waits: 'waits',
+  waitMs: 'wait_ms',
+  payments: 'payments',
+  revenueFen: 'revenue_fen',
+  refunds: 'refunds',
+  refundFen: 'refund_fen',
+} as const satisfies Record<CountName, string>;
+const columns = Object.values(COUNT_COLUMNS);
+
+/** Days a count may still change in: the rollup never holds a day after today − SETTLE_DAYS. */
+const SETTLE_DAYS = 2;
+/** Each job run rewrites this many settled days again, catching late corrections. */
+const REWRITE_DAYS = 7;
+/** Days rewritten per transaction (keeps each transaction and its locks short). */
+const CHUNK_DAYS = 31;
+
+/** One part of the live union: `values` gives some counts; every other count is 0. */
+function part(key: string, values: Partial<Record<(typeof columns)[number], string>>, rest: RawBuilder<unknown>): RawBuilder<unknown> {
+  const list = columns.map((c) => `${values[c] ?? '0'} AS ${c}`).join(', ');
+  return sql`SELECT ${sql.raw(key)}, ${sql.raw(list)} ${rest}`;
+}
+
+/**
+ * The per-day, department and doctor counts of the Shanghai days `from`…`to`, straight from the
+ * base tables: a UNION ALL of one grouped query per source; several rows may share a key (the
+ * caller sums them). Each source is read through the index on its own day column.
+ */
+export function liveDailyRows(from: LocalDate, to: LocalDate): RawBuilder<unknown> {
+  const { start, end } = shanghaiDayRange(from, to);
+  const key = (day: string, dept: string, doctor: string) => `${day} AS stat_date, ${dept} AS department_id, ${doctor} AS doctor_id`;
+  const apptKey = key('a.session_date', 'a.department_id', 'a.doctor_id');
+  const sessionKey = key('s.session_date', 's.department_id', 's.doctor_id');
+  const parts = [
+    part(key('DATE(a.created_at + INTERVAL 8 HOUR)', 'a.department_id', 'a.doctor_id'), { orders: 'COUNT(*)' }, sql`
+      FROM appointment a
+      WHERE a.created_at >= ${start} AND a.created_at < ${end} AND a.status <> 'expired'
+      GROUP BY 1, 2, 3`),
+    part(
+      apptKey,
+      {
+        bookings: "SUM(a.status <> 'expired')",
+        patient_cancels: "SUM(a.status = 'cancelled' AND a.cancelled_by = 'patient')",
+        visits_due: "SUM(a.status IN ('checked_in', 'completed', 'no_show'))",
+        no_shows: "SUM(a.status = 'no_show')",
+        waits: 'SUM(a.checked_in_at IS NOT NULL AND a.called_at IS NOT NULL)',
+        // A call recorded before the check-in (a clock fix-up) counts as no wait, not a negative one.
+        wait_ms:
+          'COALESCE(SUM(CASE WHEN a.checked_in_at IS NOT NULL AND a.called_at IS NOT NULL THEN GREATEST(0, TIMESTAMPDIFF(MICROSECOND, a.checked_in_at, a.called_at) DIV 1000) END), 0)',
+      },
+      sql`FROM appointment a WHERE a.session_date BETWEEN ${from} AND ${to} GROUP BY 1, 2, 3`,
+    ),
+    part(sessionKey, { capacity: 'SUM(sl.capacity)', places_taken: 'SUM(sl.capacity - sl.remaining)' }, sql`
+      FROM clinic_session s JOIN slot sl ON sl.session_id = s.id
+      WHERE s.session_date BETWEEN ${from} AND ${to} AND s.status = 'open'
+      GROUP BY 1, 2, 3`),
+    part(
+      sessionKey,
+      { waitlist_fulfilled: "SUM(w.status = 'fulfilled')", waitlist_closed: "SUM(w.status <> 'waiting')" },
+      sql`FROM clinic_session s JOIN waitlist_entry w ON w.session_id = s.id
+      WHERE s.session_date BETWEEN ${from} AND ${to}
+      GROUP BY 1, 2, 3`,
+    ),
+    part(key('DATE(p.paid_at + INTERVAL 8 HOUR)', 'a.department_id', 'a.doctor_id'), { payments: 'COUNT(*)', revenue_fen: 'SUM(p.amount_fen)' }, sql`
+      FROM payment p JOIN appointment a ON a.id = p.appointment_id
+      WHERE p.paid_at >= ${start} AND p.paid_at < ${end}
+      GROUP BY 1, 2, 3`),
+    part(
+      key('DATE(p.refunded_at + INTERVAL 8 HOUR)', 'a.department_id', 'a.doctor_id'),
+      { refunds: 'COUNT(*)', refund_fen: 'COALESCE(SUM(p.refund_amount_fen), 0)' },
+      sql`FROM payment p JOIN appointment a ON a.id = p.appointment_id
+      WHERE p.refunded_at >= ${start} AND p.refunded_at < ${end} AND p.status = 'refunded'
+      GROUP BY 1, 2, 3`,
+    ),
+  ];
+  return sql.join(parts, sql` UNION ALL `);
+}
+
+/** Bookings (definitions.ts `bookings`) per visit day, department and slot start hour, live. */
+export function liveHourlyRows(from: LocalDate, to: LocalDate): RawBuilder<unknown> {
+  return sql`SELECT a.session_date AS stat_date, a.department_id, HOUR(a.slot_start) AS slot_hour, COUNT(*) AS bookings
+    FROM appointment a
+    WHERE a.session_date BETWEEN ${from} AND ${to} AND a.status <> 'expired'
+    GROUP BY 1, 2, 3`;
+}
+
+/** The last day the rollup holds, or null before the job's first run. */
+export async function rolledThrough(db: Db): Promise<LocalDate | null> {
+  const row = await db.selectFrom('stats_rollup_state').select('rolled_through').where('id', '=', 1).executeTakeFirst();
+  return row?.rolled_through ?? null;
+}
+
+/**
+ * The rows of `from`…`to` for a statistics query: from the rollup for days it holds, live for
+ * the rest. `daily` rows have the stats_daily columns; `hourly` rows the stats_hourly ones.
+ */
+export function sourceRows(kind: 'daily' | 'hourly', from: LocalDate, to: LocalDate, rolled: LocalDate | null): RawBuilder<unknown> {
+  const live = kind === 'daily' ? liveDailyRows : liveHourlyRows;
+  const table = kind === 'daily' ? 'stats_daily' : 'stats_hourly';
+  const cols = kind === 'daily' ? ['stat_date', 'department_id', 'doctor_id', ...columns] : ['stat_date', 'department_id', 'slot_hour', 'bookings'];
+  if (rolled === null || rolled < from) return live(from, to);
+  const rolledTo = rolled < to ? rolled : to;
+  const stored = sql`SELECT ${sql.raw(cols.join(', '))} FROM ${sql.table(table)} WHERE stat_date BETWEEN ${from} AND ${rolledTo}`;
+  return rolledTo === to ? stored : sql`${stored} UNION ALL ${live(addDays(rolledTo, 1), to)}`;
+}
+
+/** Replaces the rollup rows of `from`…`to` with freshly computed ones, in one transaction. */
+async function rewriteDays(db: Db, from: LocalDate, to: LocalDate): Promise<void> {
+  const sums = columns.map((c) => `SUM(${c})`).join(', ');
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('stats_daily').where('stat_date', '>=', from).where('stat_date', '<=', to).execute();
+    await trx.deleteFrom('stats_hourly').where('stat_date', '>=', from).where('stat_date', '<=', to).execute();
+    await sql`INSERT INTO stats_daily (stat_date, department_id, doctor_id, ${sql.raw(columns.join(', '))})
+      SELECT stat_date, department_id, doctor_id, ${sql.raw(sums)}
+      FROM (${liveDailyRows(from, to)}) u
+      GROUP BY stat_date, department_id, doctor_id`.execute(trx);
+    await sql`INSERT INTO stats_hourly (stat_date, department_id, slot_hour, bookings)
+      SELECT stat_date, department_id, slot_hour, bookings FROM (${liveHourlyRows(from, to)}) u`.execute(trx);
+  });
+}
+
+/** The first Shanghai day any count can fall on (null: no data at all). */
+async function firstDataDay(db: Db): Promise<LocalDate | null> {
+  const row = await sql<{ first_visit: string | null; first_order: Date | null }>`
+    SELECT (SELECT MIN(session_date) FROM clinic_session) AS first_visit,
+           (SELECT MIN(created_at) FROM appointment) AS first_order`.execute(db);
+  const { first_visit: visit, first_order: order } = row.rows[0] ?? { first_visit: null, first_order: null };
+  const orderDay = order ? shanghaiDate(new Date(order)) : null;
+  if (!visit) return orderDay;
+  if (!orderDay) return visit;
+  return visit < orderDay ? visit : orderDay;
+}
+
+export interface RollupSummary {
+  from: LocalDate | null;
+  through: LocalDate | null;
+  days: number;
+}
+
+/**
+ * The refresh-statistics job's work: rolls up every settled day (up to today − SETTLE_DAYS in
+ * Shanghai) not yet rolled up, and rewrites the last REWRITE_DAYS settled days again. Each day
+ * is replaced whole, so runs may repeat or overlap and end with the same rows; the watermark
+ * moves only after its days are written. The first run rolls up all history.
+ */
+export async function refreshRollup(db: Db, now: Date): Promise<RollupSummary> {
+  const through = addDays(shanghaiDate(now), -SETTLE_DAYS);
+  const previous = await rolledThrough(db);
+  const from = previous === null ? await firstDataDay(db) : addDays(previous < through ? previous : through, -(REWRITE_DAYS - 1));
+  if (from === null || from > through) return { from: null, through: previous, days: 0 };
+  for (let chunkFrom = from; chunkFrom <= through; chunkFrom = addDays(chunkFrom, CHUNK_DAYS)) {
+    const chunkTo = addDays(chunkFrom, CHUNK_DAYS - 1) < through ? addDays(chunkFrom, CHUNK_DAYS - 1) : through;
+    await rewriteDays(db, chunkFrom, chunkTo);
+    // Never move the watermark back: an overlapping run may already have rolled further.
+    await sql`INSERT INTO stats_rollup_state (id, rolled_through, refreshed_at) VALUES (1, ${chunkTo}, ${now})
+      ON DUPLICATE KEY UPDATE rolled_through = GREATEST(rolled_through, VALUES(rolled_through)), refreshed_at = VALUES(refreshed_at)`.execute(db);
+  }
+  return { from, through, days: daysBetween(from, through) + 1 };
+}
