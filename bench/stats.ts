@@ -23,7 +23,7 @@
  * that the statistics from the rollup equal those computed wholly live, and times: one full
  * scan of the appointment table, and each statistics request (the dashboard's four queries
  * and each query alone) for a year, a year of one 大科, and the last 30 days; median of 3 runs
- * after one warm-up. Prints each time and its ratio to the scan; the goal is ≤ 10 %.
+ * after one warm-up; the wholly live computation once, for comparison. Prints each time and its ratio to the scan; the goal is ≤ 10 %.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -234,10 +234,13 @@ try {
     [`30 days (… ${addDays(TODAY, 7)})`, { from: addDays(TODAY, -22), to: addDays(TODAY, 7) }],
   ];
 
+  const liveMs = new Map<string, number>();
   console.log('\nRollup + live days = wholly live:');
   for (const [label, filter] of filters) {
     const fromRollup = await statistics(db, filter);
+    const liveStarted = performance.now();
     const live = await liveStatistics(db, filter);
+    liveMs.set(label, performance.now() - liveStarted);
     const same = isDeepStrictEqual(
       { daily: fromRollup.daily, departments: fromRollup.departments, doctors: fromRollup.doctors, hours: fromRollup.hours },
       live,
@@ -257,15 +260,17 @@ try {
       ['  热门科室', () => departmentRanking(db, filter, rolled)],
       ['  医生排行', () => doctorRanking(db, filter, rolled)],
       ['  时段分布', () => hourlyDistribution(db, filter, rolled)],
-      ['  wholly live, no rollup (for comparison)', () => liveStatistics(db, filter)],
     ];
     console.log(`  ${label}`);
     for (const [what, run] of rows) {
       const ms = await median(run);
       const ratio = (ms / scan) * 100;
-      if (!what.includes('no rollup')) worst = Math.max(worst, ratio);
+      worst = Math.max(worst, ratio);
       console.log(`    ${what.padEnd(56)} ${ms.toFixed(0).padStart(6)} ms ${ratio.toFixed(1).padStart(5)} %`);
     }
+    // For comparison only, and once (it reads every row of the range): the same four queries
+    // with no rollup. Its time came from the equality check above.
+    console.log(`    ${'wholly live, no rollup (for comparison, one run)'.padEnd(56)} ${liveMs.get(label)!.toFixed(0).padStart(6)} ms ${((liveMs.get(label)! / scan) * 100).toFixed(1).padStart(5)} %`);
   }
   console.log(`\nWorst statistics request: ${worst.toFixed(1)} % of the full scan (goal ≤ 10 %): ${worst <= 10 ? 'met' : 'NOT met'}`);
 } finally {
