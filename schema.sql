@@ -431,8 +431,8 @@ CREATE TABLE IF NOT EXISTS suspension_request (
 -- Statistics rollup (functions/src/statistics/rollup.ts): one row per Shanghai day, department
 -- and doctor, with the counts every statistic is made of (statistics/definitions.ts names
 -- which day each count belongs to). Written only by the refresh-statistics job, which replaces
--- whole days, so running it twice changes nothing; days after `stats_rollup_state.rolled_through`
--- are computed live from the base tables.
+-- whole days, so running it twice changes nothing; statistics read days after
+-- `stats_rollup_state.rolled_through` live from the base tables.
 CREATE TABLE IF NOT EXISTS stats_daily (
   stat_date DATE NOT NULL,
   department_id BIGINT UNSIGNED NOT NULL,
@@ -464,7 +464,7 @@ CREATE TABLE IF NOT EXISTS stats_hourly (
   PRIMARY KEY (stat_date, department_id, slot_hour)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
--- The last day the rollup holds (one row, id = 1); later days are computed live.
+-- The last day the rollup holds and when it was last refreshed (one row, id = 1).
 CREATE TABLE IF NOT EXISTS stats_rollup_state (
   id TINYINT UNSIGNED NOT NULL,
   rolled_through DATE NOT NULL,

@@ -256,20 +256,30 @@ describe('statistics on a seeded hospital', () => {
 });
 
 describe('the rollup', () => {
-  it('equals the live computation, partly or wholly rolled up, and a second run changes nothing', async () => {
+  it('equals the live computation, wholly or partly rolled up, and a second run changes nothing', async () => {
+    const db = app.database.db;
     const query = `from=2026-10-01&to=${shanghaiDate(NOW)}`;
     const live = (await stats(query)).body;
-    // Rolled up through 10-10 only: D1 from the rollup, D2 live.
-    expect(await refreshRollup(app.database.db, new Date('2026-10-12T04:00:00Z'))).toMatchObject({ through: D1 });
-    expect((await stats(query)).body).toEqual(live);
-    const first = await refreshRollup(app.database.db, NOW);
-    expect(first.through).toBe('2026-10-18');
-    const rows = await app.database.db.selectFrom('stats_daily').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('doctor_id').execute();
+    expect(live.refreshedAt).toBe(null);
+    // The first run rolls up all history, up to the last scheduled day (D2) or today, whichever is later.
+    expect(await refreshRollup(db, at('2026-10-10T04:00:00Z'))).toEqual({ from: '2026-10-05', through: D2, days: 7 });
+    const rolled = (await stats(query)).body;
+    expect(rolled.refreshedAt).toBe('2026-10-10T04:00:00.000Z');
+    expect({ ...rolled, refreshedAt: null }).toEqual(live);
+    // A run cut off after its first days: D1 from the rollup, D2 live.
+    await db.updateTable('stats_rollup_state').set({ rolled_through: D1 }).execute();
+    expect({ ...(await stats(query)).body, refreshedAt: null }).toEqual(live);
+    // The next run starts a week before the previous one and goes on to today.
+    expect(await refreshRollup(db, NOW)).toEqual({ from: '2026-10-03', through: '2026-10-20', days: 18 });
+    const rows = await db.selectFrom('stats_daily').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('doctor_id').execute();
     expect(rows.length).toBe(8); // 10-05 (a3 a4 a6 orders and payments), 10-06 (b2), 10-07 (c1), 10-09 (a1), 10-10 (x, y), 10-11 (x, z)
-    expect((await stats(query)).body).toEqual(live);
-    await refreshRollup(app.database.db, NOW);
-    expect(await app.database.db.selectFrom('stats_daily').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('doctor_id').execute()).toEqual(rows);
-    expect((await stats(query)).body).toEqual(live);
+    const hourly = await db.selectFrom('stats_hourly').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('slot_hour').execute();
+    expect(hourly.map((h) => [h.stat_date, h.slot_hour, h.bookings])).toEqual([[D1, 8, 5], [D1, 14, 2], [D2, 10, 1], [D2, 9, 1]]); // D1: A 08 h, A1 14 h; D2: A 10 h, B 9 h
+    const again = (await stats(query)).body;
+    expect([again.refreshedAt, { ...again, refreshedAt: null }]).toEqual([NOW.toISOString(), live]);
+    await refreshRollup(db, NOW);
+    expect(await db.selectFrom('stats_daily').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('doctor_id').execute()).toEqual(rows);
+    expect({ ...(await stats(query)).body, refreshedAt: null }).toEqual(live);
   });
 });
 

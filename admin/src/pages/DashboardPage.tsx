@@ -3,7 +3,8 @@
  * (with its 小科) — the rates with their definitions in tooltips, bookings, money and rates per
  * day, 热门科室, top doctors and the time-of-day distribution. Every number, definition and rate
  * comes from GET /api/v1/admin/statistics (definitions in the server's statistics/definitions.ts);
- * each chart's 导出 downloads the server's CSV of exactly those numbers.
+ * each chart's 导出 downloads the server's CSV of exactly those numbers. The subtitle says how old
+ * the numbers are (the rollup's last refresh).
  */
 import { DownloadOutlined, InfoCircleOutlined, ReloadOutlined } from '@ant-design/icons';
 import { PageContainer, ProCard, StatisticCard } from '@ant-design/pro-components';
@@ -14,7 +15,7 @@ import { departmentApi } from '../api/endpoints';
 import { statisticsApi, type Statistics, type StatisticsChart, type StatisticsFilter } from '../api/statistics';
 import { EChart, type ChartOption } from '../components/EChart';
 import { yuan } from '../components/labels';
-import { formatDay, shanghaiToday } from '../components/shanghai';
+import { formatDay, shanghaiDateTime, shanghaiToday } from '../components/shanghai';
 import { useLoad } from '../components/useLoad';
 
 type Definition = Statistics['definitions'][number];
@@ -178,7 +179,11 @@ export function DashboardPage() {
   return (
     <PageContainer
       title="统计看板"
-      subTitle="北京时间自然日"
+      subTitle={
+        data
+          ? `北京时间自然日 · ${data.refreshedAt ? `数据更新于 ${shanghaiDateTime(data.refreshedAt)}（每 10 分钟汇总）` : '实时统计'}`
+          : '北京时间自然日'
+      }
       extra={
         <Space wrap>
           <DatePicker.RangePicker

@@ -1,8 +1,8 @@
 /**
- * Scheduled job: rolls the settled days' statistics up (statistics/rollup.ts). Hourly in
- * production; `npm run job -- refresh-statistics` locally. Runs may repeat or overlap: each
- * run replaces whole days, and statistics read days not yet rolled up live, so a late or
- * missed run costs speed, never correctness.
+ * Scheduled job: rolls the statistics up (statistics/rollup.ts). Every 10 minutes in
+ * production, so the dashboard is at most that old; `npm run job -- refresh-statistics`
+ * locally. Runs may repeat or overlap: each run replaces whole days and catches up from a week
+ * before the previous run.
  */
 import type { AppDeps } from '../deps.js';
 import { refreshRollup, type RollupSummary } from '../statistics/rollup.js';

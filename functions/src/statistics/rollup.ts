@@ -3,13 +3,15 @@
  * the base tables, or read from the daily rollup (stats_daily / stats_hourly) that the
  * refresh-statistics job writes from the very same live queries.
  *
- * Why a rollup: a year of a large hospital is ~1.5 million appointments, and a year's
- * statistics from the base tables read every one of them; the rollup holds one row per day,
- * department and doctor (~100 k a year). Days a count can still change in (a visit day not yet
- * over, no-shows marked the next day, today's orders, payments and refunds) are never served
- * from the rollup: a request reads the rollup up to `stats_rollup_state.rolled_through` and
- * computes later days live, which reads only those few days through indexes. So the numbers
- * are always current, whether or not the job has run.
+ * Why a rollup: a year of a large hospital is ~1.7 million appointments, and a year's
+ * statistics from the base tables read every one of them (and the payments, slots and waitlist
+ * entries beside them); the rollup holds one row per day, department and doctor (~100 k a
+ * year). The job rolls up every day that has data, future visit days included, and rewrites
+ * the days that can still change (from a week before its previous run on); requests read the
+ * rollup up to `stats_rollup_state.rolled_through` and compute only later days live (none, once
+ * the job has run: sessions created since then at most). So the statistics are as of the job's
+ * last run (`refreshed_at`, shown on the dashboard) — every 10 minutes in production — and
+ * before any run they are wholly live.
  *
  * Shanghai days in SQL: an instant's Shanghai day is `DATE(instant + INTERVAL 8 HOUR)` — the
  * fixed UTC+08:00 offset that time/shanghai.ts relies on too (no daylight saving since 1991);
@@ -41,10 +43,14 @@ export const COUNT_COLUMNS = {
 } as const satisfies Record<CountName, string>;
 const columns = Object.values(COUNT_COLUMNS);
 
-/** Days a count may still change in: the rollup never holds a day after today − SETTLE_DAYS. */
-const SETTLE_DAYS = 2;
-/** Each job run rewrites this many settled days again, catching late corrections. */
+/**
+ * A day's counts can change until about a day after it (no-shows are marked after the
+ * session); each run rewrites from this many days before its previous run, so late changes and
+ * a paused scheduler are caught up.
+ */
 const REWRITE_DAYS = 7;
+/** The furthest ahead a run looks for sessions to roll up (far beyond any booking horizon). */
+const MAX_AHEAD_DAYS = 400;
 /** Days rewritten per transaction (keeps each transaction and its locks short). */
 const CHUNK_DAYS = 31;
 
@@ -117,10 +123,20 @@ export function liveHourlyRows(from: LocalDate, to: LocalDate): RawBuilder<unkno
     GROUP BY 1, 2, 3`;
 }
 
+export interface RollupState {
+  rolledThrough: LocalDate;
+  refreshedAt: Date;
+}
+
+/** How far the rollup goes and when it was last refreshed; null before the job's first run. */
+export async function rollupState(db: Db): Promise<RollupState | null> {
+  const row = await db.selectFrom('stats_rollup_state').select(['rolled_through', 'refreshed_at']).where('id', '=', 1).executeTakeFirst();
+  return row ? { rolledThrough: row.rolled_through, refreshedAt: new Date(row.refreshed_at) } : null;
+}
+
 /** The last day the rollup holds, or null before the job's first run. */
 export async function rolledThrough(db: Db): Promise<LocalDate | null> {
-  const row = await db.selectFrom('stats_rollup_state').select('rolled_through').where('id', '=', 1).executeTakeFirst();
-  return row?.rolled_through ?? null;
+  return (await rollupState(db))?.rolledThrough ?? null;
 }
 
 /**
@@ -164,6 +180,14 @@ async function firstDataDay(db: Db): Promise<LocalDate | null> {
   return visit < orderDay ? visit : orderDay;
 }
 
+/** The last day with data: today (orders and payments happen now) or the last scheduled session. */
+async function lastDataDay(db: Db, today: LocalDate): Promise<LocalDate> {
+  const limit = addDays(today, MAX_AHEAD_DAYS);
+  const row = await db.selectFrom('clinic_session').select((eb) => eb.fn.max('session_date').as('last')).where('session_date', '<=', limit).executeTakeFirst();
+  const last = row?.last ? String(row.last) : null;
+  return last && last > today ? last : today;
+}
+
 export interface RollupSummary {
   from: LocalDate | null;
   through: LocalDate | null;
@@ -171,22 +195,29 @@ export interface RollupSummary {
 }
 
 /**
- * The refresh-statistics job's work: rolls up every settled day (up to today − SETTLE_DAYS in
- * Shanghai) not yet rolled up, and rewrites the last REWRITE_DAYS settled days again. Each day
- * is replaced whole, so runs may repeat or overlap and end with the same rows; the watermark
- * moves only after its days are written. The first run rolls up all history.
+ * The refresh-statistics job's work: rolls up every day from a week before the previous run
+ * (all history on the first run) to the last day with data, each day replaced whole in its
+ * chunk's transaction, so runs may repeat or overlap and end with the same rows. The watermark
+ * and the refresh instant only move forward, and only after their days are written.
  */
 export async function refreshRollup(db: Db, now: Date): Promise<RollupSummary> {
-  const through = addDays(shanghaiDate(now), -SETTLE_DAYS);
-  const previous = await rolledThrough(db);
-  const from = previous === null ? await firstDataDay(db) : addDays(previous < through ? previous : through, -(REWRITE_DAYS - 1));
-  if (from === null || from > through) return { from: null, through: previous, days: 0 };
+  const today = shanghaiDate(now);
+  const previous = await rollupState(db);
+  let from: LocalDate | null;
+  if (previous === null) from = await firstDataDay(db);
+  else {
+    const lastRun = shanghaiDate(previous.refreshedAt);
+    from = addDays(lastRun < today ? lastRun : today, -REWRITE_DAYS);
+  }
+  if (from === null) return { from: null, through: null, days: 0 };
+  const through = await lastDataDay(db, today);
   for (let chunkFrom = from; chunkFrom <= through; chunkFrom = addDays(chunkFrom, CHUNK_DAYS)) {
     const chunkTo = addDays(chunkFrom, CHUNK_DAYS - 1) < through ? addDays(chunkFrom, CHUNK_DAYS - 1) : through;
     await rewriteDays(db, chunkFrom, chunkTo);
-    // Never move the watermark back: an overlapping run may already have rolled further.
-    await sql`INSERT INTO stats_rollup_state (id, rolled_through, refreshed_at) VALUES (1, ${chunkTo}, ${now})
-      ON DUPLICATE KEY UPDATE rolled_through = GREATEST(rolled_through, VALUES(rolled_through)), refreshed_at = VALUES(refreshed_at)`.execute(db);
+    await sql`INSERT INTO stats_rollup_state (id, rolled_through, refreshed_at) VALUES (1, ${chunkTo}, ${previous?.refreshedAt ?? now})
+      ON DUPLICATE KEY UPDATE rolled_through = GREATEST(rolled_through, VALUES(rolled_through))`.execute(db);
   }
+  // Every day the run covered is now as of `now`: only then may the refresh instant say so.
+  await sql`UPDATE stats_rollup_state SET refreshed_at = GREATEST(refreshed_at, ${now}) WHERE id = 1`.execute(db);
   return { from, through, days: daysBetween(from, through) + 1 };
 }

@@ -2,7 +2,7 @@
  * The statistics dashboard's numbers for a range of Shanghai days and, optionally, a department
  * (with its 小科): bookings and money per day, the 热门科室 ranking, the top doctors, the
  * time-of-day distribution and the rates of definitions.ts. Each chart is one grouped query
- * over rollup.ts's rows, so a year costs about as much as a week.
+ * over rollup.ts's rows: the daily rollup, and live rows for days it does not hold yet.
  */
 import { sql, type RawBuilder } from 'kysely';
 import * as z from 'zod';
@@ -11,7 +11,7 @@ import type { Db } from '../db/create-db.js';
 import { idSchema, localDateSchema } from '../schemas.js';
 import { addDays, daysBetween, shanghaiDate, type LocalDate } from '../time/shanghai.js';
 import { COUNTS, type CountName, type Counts, definitions, definitionSchema, rate, RATES, type RateName } from './definitions.js';
-import { COUNT_COLUMNS, rolledThrough, sourceRows } from './rollup.js';
+import { COUNT_COLUMNS, rollupState, sourceRows } from './rollup.js';
 
 /** Longest range one request may ask for (two years and a day, so leap years always fit). */
 export const MAX_RANGE_DAYS = 731;
@@ -74,6 +74,9 @@ export const statisticsSchema = z
     from: z.iso.date(),
     to: z.iso.date(),
     departmentId: z.number().int().nullable(),
+    refreshedAt: z.iso.datetime().nullable().meta({
+      description: '统计汇总表的更新时间：此前的数据按此时刻统计（每 10 分钟更新）；null 表示尚未汇总，全部实时统计',
+    }),
     definitions: z.array(definitionSchema),
     totals: countsSchema,
     rates: ratesSchema,
@@ -179,7 +182,8 @@ export function totalsOf(daily: readonly DailyPoint[]): Counts {
 
 /** The whole dashboard for a filter: four grouped queries over the rollup and the live days. */
 export async function statistics(db: Db, filter: StatisticsFilter): Promise<Statistics> {
-  const rolled = await rolledThrough(db);
+  const state = await rollupState(db);
+  const rolled = state?.rolledThrough ?? null;
   const [daily, departments, doctors, hours] = await Promise.all([
     dailyCounts(db, filter, rolled),
     departmentRanking(db, filter, rolled),
@@ -191,6 +195,7 @@ export async function statistics(db: Db, filter: StatisticsFilter): Promise<Stat
     from: filter.from,
     to: filter.to,
     departmentId: filter.departmentId ?? null,
+    refreshedAt: state ? state.refreshedAt.toISOString() : null,
     definitions: definitions(),
     totals,
     rates: ratesOf(totals),

@@ -1665,6 +1665,8 @@ export interface components {
             /** Format: date */
             to: string;
             departmentId: number | null;
+            /** @description 统计汇总表的更新时间：此前的数据按此时刻统计（每 10 分钟更新）；null 表示尚未汇总，全部实时统计 */
+            refreshedAt: string | null;
             definitions: components["schemas"]["StatisticDefinition"][];
             totals: components["schemas"]["StatisticCounts"];
             rates: components["schemas"]["StatisticRates"];
