@@ -374,7 +374,7 @@ describe('admin console at 1280 px', () => {
     for (const name of charts) await page.getByRole('img', { name }).locator('canvas').waitFor(WAIT);
     await expect(page.locator('.ant-empty').count()).resolves.toBe(0);
     // The no-show rate of the seeded session: 1 of 4 visits due (3 completed, 1 no-show).
-    const noShowCard = page.locator('.ant-pro-statistic-card', { hasText: '爽约率' });
+    const noShowCard = page.locator('.ant-pro-statistic-card', { hasText: '爽约率' }).last(); // the innermost: the group is one too
     await expect.poll(() => noShowCard.innerText()).toContain('25.0%');
     await noShowCard.getByLabel('爽约率的定义').hover();
     await expect.poll(() => page.locator('.ant-tooltip:visible').innerText().catch(() => '')).toContain('分母：应就诊数');

@@ -95,8 +95,8 @@ export function DashboardPage() {
       xAxis: { type: 'category', data: days },
       yAxis: { type: 'value', minInterval: 1 },
       series: [
-        { name: '下单数', type: 'line', smooth: true, data: data.daily.map((d) => d.orders), itemStyle: { color: '#1677ff' } },
-        { name: '预约数（按就诊日）', type: 'line', smooth: true, data: data.daily.map((d) => d.bookings), itemStyle: { color: '#13c2c2' } },
+        { name: '下单数', type: 'line', data: data.daily.map((d) => d.orders), itemStyle: { color: '#1677ff' } },
+        { name: '预约数（按就诊日）', type: 'line', data: data.daily.map((d) => d.bookings), itemStyle: { color: '#13c2c2' } },
       ],
     };
     const money: ChartOption = {
@@ -170,6 +170,7 @@ export function DashboardPage() {
 
   const hasBookings = (data?.totals.bookings ?? 0) + (data?.totals.orders ?? 0) > 0;
   const hasMoney = (data?.totals.revenueFen ?? 0) + (data?.totals.refundFen ?? 0) > 0;
+  const hasDailyRates = data?.daily.some((d) => d.rates.utilisation !== null || d.rates.cancellationRate !== null || d.rates.noShowRate !== null) ?? false;
   const chartCard = (title: ReactNode, chart: StatisticsChart, exportName: string, content: ReactNode, empty: boolean, colSpan = '50%') => (
     <ProCard title={title} colSpan={colSpan} bordered extra={exportButton(chart, exportName)}>
       {empty ? <Empty description="所选范围内暂无数据" style={{ height: 268, paddingTop: 64 }} /> : content}
@@ -274,7 +275,7 @@ export function DashboardPage() {
             'daily',
             '每日统计',
             charts && <EChart label="每日比率" option={charts.rates} />,
-            !hasBookings,
+            !hasDailyRates,
           )}
           {chartCard(
             <Explained title="时段分布（按号源开始时刻）" defs={[def('bookings')]} />,
