@@ -106,8 +106,8 @@ export function DashboardPage() {
       xAxis: { type: 'category', data: days },
       yAxis: { type: 'value', axisLabel: { formatter: '¥{value}' } },
       series: [
-        { name: '挂号费收入', type: 'bar', data: data.daily.map((d) => d.revenueFen / 100), itemStyle: { color: '#52c41a' } },
-        { name: '退款', type: 'bar', data: data.daily.map((d) => d.refundFen / 100), itemStyle: { color: '#ff7a45' } },
+        { name: '挂号费收入', type: 'bar', barMaxWidth: 16, data: data.daily.map((d) => d.revenueFen / 100), itemStyle: { color: '#52c41a' } },
+        { name: '退款', type: 'bar', barMaxWidth: 16, data: data.daily.map((d) => d.refundFen / 100), itemStyle: { color: '#ff7a45' } },
       ],
     };
     const rateKeys: RateKey[] = ['utilisation', 'cancellationRate', 'noShowRate'];
@@ -131,7 +131,7 @@ export function DashboardPage() {
       grid: { left: 112, right: 48, top: 16, bottom: 24 },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: deptRows.map((d) => d.name) },
-      series: [{ name: '预约数', type: 'bar', data: deptRows.map((d) => d.bookings), itemStyle: { color: '#13c2c2' }, label: { show: true, position: 'right' } }],
+      series: [{ name: '预约数', type: 'bar', barMaxWidth: 28, data: deptRows.map((d) => d.bookings), itemStyle: { color: '#13c2c2' }, label: { show: true, position: 'right' } }],
     };
     const doctorRows = [...data.doctors].reverse();
     const doctorsChart: ChartOption = {
@@ -139,14 +139,14 @@ export function DashboardPage() {
       grid: { left: 160, right: 48, top: 16, bottom: 24 },
       xAxis: { type: 'value', minInterval: 1 },
       yAxis: { type: 'category', data: doctorRows.map((d) => `${d.name}（${d.departmentName}）`) },
-      series: [{ name: '预约数', type: 'bar', data: doctorRows.map((d) => d.bookings), itemStyle: { color: '#722ed1' }, label: { show: true, position: 'right' } }],
+      series: [{ name: '预约数', type: 'bar', barMaxWidth: 28, data: doctorRows.map((d) => d.bookings), itemStyle: { color: '#722ed1' }, label: { show: true, position: 'right' } }],
     };
     const hoursChart: ChartOption = {
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       grid: { left: 48, right: 24, top: 16, bottom: 32 },
       xAxis: { type: 'category', data: data.hours.map((h) => `${String(h.hour).padStart(2, '0')}:00`) },
       yAxis: { type: 'value', minInterval: 1 },
-      series: [{ name: '预约数', type: 'bar', data: data.hours.map((h) => h.bookings), itemStyle: { color: '#1677ff' } }],
+      series: [{ name: '预约数', type: 'bar', barMaxWidth: 40, data: data.hours.map((h) => h.bookings), itemStyle: { color: '#1677ff' } }],
     };
     return { daily, money, rates, departmentsChart, doctorsChart, hoursChart };
     // eslint-disable-next-line react-hooks/exhaustive-deps
