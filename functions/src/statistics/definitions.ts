@@ -69,7 +69,7 @@ export const definitionSchema = z
   .object({
     key: z.string(),
     label: z.string(),
-    unit: z.enum(['percent', 'minutes', 'count', 'fen']),
+    unit: z.enum(['percent', 'minutes', 'count', 'fen', 'ms']),
     numerator: z.string().meta({ description: '分子（或计数）的定义' }),
     denominator: z.string().nullable().meta({ description: '分母的定义；计数类指标为 null' }),
   })
@@ -88,7 +88,7 @@ export function definitions(): StatisticDefinition[] {
   const counts = Object.entries(COUNTS).map(([key, text]) => ({
     key,
     label: text.slice(0, text.indexOf('：')),
-    unit: key.endsWith('Fen') ? ('fen' as const) : ('count' as const),
+    unit: key.endsWith('Fen') ? ('fen' as const) : key === 'waitMs' ? ('ms' as const) : ('count' as const),
     numerator: text,
     denominator: null,
   }));

@@ -1732,7 +1732,7 @@ export interface components {
             key: string;
             label: string;
             /** @enum {string} */
-            unit: "percent" | "minutes" | "count" | "fen";
+            unit: "percent" | "minutes" | "count" | "fen" | "ms";
             /** @description 分子（或计数）的定义 */
             numerator: string;
             /** @description 分母的定义；计数类指标为 null */
