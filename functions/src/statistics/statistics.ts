@@ -93,17 +93,27 @@ const num = (v: unknown): number => Number(v ?? 0);
 const zeroCounts = (): Counts => Object.fromEntries(countNames.map((c) => [c, 0])) as Counts;
 const sumList = countNames.map((c) => `SUM(r.${COUNT_COLUMNS[c]}) AS ${COUNT_COLUMNS[c]}`).join(', ');
 
-/** `rows` joined to their department and narrowed to the filter's department and its 小科. */
-function scoped(rows: RawBuilder<unknown>, filter: StatisticsFilter): RawBuilder<unknown> {
-  const where =
-    filter.departmentId === undefined ? sql`` : sql`WHERE (dep.id = ${filter.departmentId} OR dep.parent_id = ${filter.departmentId})`;
-  return sql`FROM (${rows}) r JOIN department dep ON dep.id = r.department_id ${where}`;
+/**
+ * `rows` narrowed to the filter's department and its 小科. The ids are looked up first, so the
+ * grouped queries read only the rollup rows, with no join per row.
+ */
+function scoped(rows: RawBuilder<unknown>, departments: readonly number[] | null): RawBuilder<unknown> {
+  const where = departments === null ? sql`` : sql`WHERE r.department_id IN (${sql.join(departments)})`;
+  return sql`FROM (${rows}) r ${where}`;
+}
+
+/** The filter's department with its 小科, or null for the whole hospital. */
+export async function departmentScope(db: Db, filter: StatisticsFilter): Promise<number[] | null> {
+  if (filter.departmentId === undefined) return null;
+  const id = filter.departmentId;
+  const rows = await db.selectFrom('department').select('id').where((eb) => eb.or([eb('id', '=', id), eb('parent_id', '=', id)])).execute();
+  return rows.length > 0 ? rows.map((r) => r.id) : [id];
 }
 
 /** Every count per day of the range (days without data included, as zeros), oldest first. */
-export async function dailyCounts(db: Db, filter: StatisticsFilter, rolled: LocalDate | null): Promise<DailyPoint[]> {
+export async function dailyCounts(db: Db, filter: StatisticsFilter, rolled: LocalDate | null, scope: number[] | null): Promise<DailyPoint[]> {
   const result = await sql<Record<string, unknown>>`SELECT r.stat_date, ${sql.raw(sumList)}
-    ${scoped(sourceRows('daily', filter.from, filter.to, rolled), filter)}
+    ${scoped(sourceRows('daily', filter.from, filter.to, rolled), scope)}
     GROUP BY r.stat_date`.execute(db);
   const byDate = new Map(result.rows.map((row) => [String(row.stat_date), row]));
   const days: DailyPoint[] = [];
@@ -117,17 +127,21 @@ export async function dailyCounts(db: Db, filter: StatisticsFilter, rolled: Loca
 }
 
 /** 热门科室: the departments with the most bookings (visit day in range), most first. */
-export async function departmentRanking(db: Db, filter: StatisticsFilter, rolled: LocalDate | null) {
+export async function departmentRanking(db: Db, filter: StatisticsFilter, rolled: LocalDate | null, scope: number[] | null) {
+  // Ranked on the rollup rows first, then named: only the top rows join the department table.
   const result = await sql<Record<string, unknown>>`
-    SELECT dep.id, dep.name, SUM(r.bookings) AS bookings, SUM(r.patient_cancels) AS patient_cancels,
-           SUM(r.no_shows) AS no_shows, SUM(r.visits_due) AS visits_due
-    ${scoped(sourceRows('daily', filter.from, filter.to, rolled), filter)}
-    GROUP BY dep.id, dep.name
-    HAVING SUM(r.bookings) > 0
-    ORDER BY bookings DESC, dep.id
-    LIMIT ${TOP}`.execute(db);
+    SELECT t.*, dep.name
+    FROM (SELECT r.department_id, SUM(r.bookings) AS bookings, SUM(r.patient_cancels) AS patient_cancels,
+                 SUM(r.no_shows) AS no_shows, SUM(r.visits_due) AS visits_due
+          ${scoped(sourceRows('daily', filter.from, filter.to, rolled), scope)}
+          GROUP BY r.department_id
+          HAVING SUM(r.bookings) > 0
+          ORDER BY bookings DESC, r.department_id
+          LIMIT ${TOP}) t
+    JOIN department dep ON dep.id = t.department_id
+    ORDER BY t.bookings DESC, t.department_id`.execute(db);
   return result.rows.map((row) => ({
-    departmentId: num(row.id),
+    departmentId: num(row.department_id),
     name: String(row.name),
     bookings: num(row.bookings),
     patientCancels: num(row.patient_cancels),
@@ -137,12 +151,12 @@ export async function departmentRanking(db: Db, filter: StatisticsFilter, rolled
 }
 
 /** The doctors with the most bookings (visit day in range), most first. */
-export async function doctorRanking(db: Db, filter: StatisticsFilter, rolled: LocalDate | null) {
+export async function doctorRanking(db: Db, filter: StatisticsFilter, rolled: LocalDate | null, scope: number[] | null) {
   // Ranked on the rollup rows first, then named: only the top rows join the doctor table.
   const result = await sql<Record<string, unknown>>`
     SELECT t.doctor_id, t.bookings, d.name, dep.name AS department_name
     FROM (SELECT r.doctor_id, MIN(r.department_id) AS department_id, SUM(r.bookings) AS bookings
-          ${scoped(sourceRows('daily', filter.from, filter.to, rolled), filter)}
+          ${scoped(sourceRows('daily', filter.from, filter.to, rolled), scope)}
           GROUP BY r.doctor_id
           HAVING SUM(r.bookings) > 0
           ORDER BY bookings DESC, r.doctor_id
@@ -159,9 +173,9 @@ export async function doctorRanking(db: Db, filter: StatisticsFilter, rolled: Lo
 }
 
 /** Bookings (visit day in range) per slot start hour, earliest first. */
-export async function hourlyDistribution(db: Db, filter: StatisticsFilter, rolled: LocalDate | null) {
+export async function hourlyDistribution(db: Db, filter: StatisticsFilter, rolled: LocalDate | null, scope: number[] | null) {
   const result = await sql<Record<string, unknown>>`SELECT r.slot_hour, SUM(r.bookings) AS bookings
-    ${scoped(sourceRows('hourly', filter.from, filter.to, rolled), filter)}
+    ${scoped(sourceRows('hourly', filter.from, filter.to, rolled), scope)}
     GROUP BY r.slot_hour
     HAVING SUM(r.bookings) > 0
     ORDER BY r.slot_hour`.execute(db);
@@ -182,13 +196,13 @@ export function totalsOf(daily: readonly DailyPoint[]): Counts {
 
 /** The whole dashboard for a filter: four grouped queries over the rollup and the live days. */
 export async function statistics(db: Db, filter: StatisticsFilter): Promise<Statistics> {
-  const state = await rollupState(db);
+  const [state, scope] = await Promise.all([rollupState(db), departmentScope(db, filter)]);
   const rolled = state?.rolledThrough ?? null;
   const [daily, departments, doctors, hours] = await Promise.all([
-    dailyCounts(db, filter, rolled),
-    departmentRanking(db, filter, rolled),
-    doctorRanking(db, filter, rolled),
-    hourlyDistribution(db, filter, rolled),
+    dailyCounts(db, filter, rolled, scope),
+    departmentRanking(db, filter, rolled, scope),
+    doctorRanking(db, filter, rolled, scope),
+    hourlyDistribution(db, filter, rolled, scope),
   ]);
   const totals = totalsOf(daily);
   return {
