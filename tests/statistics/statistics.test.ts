@@ -273,8 +273,15 @@ describe('the rollup', () => {
     expect(await refreshRollup(db, NOW)).toEqual({ from: '2026-10-03', through: '2026-10-20', days: 18 });
     const rows = await db.selectFrom('stats_daily').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('doctor_id').execute();
     expect(rows.length).toBe(8); // 10-05 (a3 a4 a6 orders and payments), 10-06 (b2), 10-07 (c1), 10-09 (a1), 10-10 (x, y), 10-11 (x, z)
-    const hourly = await db.selectFrom('stats_hourly').selectAll().orderBy('stat_date').orderBy('department_id').orderBy('slot_hour').execute();
-    expect(hourly.map((h) => [h.stat_date, h.slot_hour, h.bookings])).toEqual([[D1, 8, 5], [D1, 14, 2], [D2, 10, 1], [D2, 9, 1]]); // D1: A 08 h, A1 14 h; D2: A 10 h, B 9 h
+    const perDepartment = await db.selectFrom('stats_department_daily').selectAll().orderBy('stat_date').orderBy('department_id').execute();
+    expect(perDepartment.length).toBe(8); // the doctor rows above: each department has one doctor
+    const visitDays = perDepartment.filter((r) => r.bookings > 0);
+    expect(visitDays.map((r) => [r.stat_date, r.department_id, r.bookings, r.h08, r.h09, r.h10, r.h14])).toEqual([
+      [D1, deptA, 5, 5, 0, 0, 0],
+      [D1, deptA1, 2, 0, 0, 0, 2],
+      [D2, deptA, 1, 0, 0, 1, 0],
+      [D2, deptB, 1, 0, 1, 0, 0],
+    ]);
     const again = (await stats(query)).body;
     expect([again.refreshedAt, { ...again, refreshedAt: null }]).toEqual([NOW.toISOString(), live]);
     await refreshRollup(db, NOW);

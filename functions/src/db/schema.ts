@@ -270,11 +270,48 @@ export interface StatsDaily {
   waits: Generated<number>;
 }
 
-export interface StatsHourly {
+export interface StatsDepartmentDaily {
   bookings: Generated<number>;
+  capacity: Generated<number>;
   department_id: number;
-  slot_hour: number;
+  h00: Generated<number>;
+  h01: Generated<number>;
+  h02: Generated<number>;
+  h03: Generated<number>;
+  h04: Generated<number>;
+  h05: Generated<number>;
+  h06: Generated<number>;
+  h07: Generated<number>;
+  h08: Generated<number>;
+  h09: Generated<number>;
+  h10: Generated<number>;
+  h11: Generated<number>;
+  h12: Generated<number>;
+  h13: Generated<number>;
+  h14: Generated<number>;
+  h15: Generated<number>;
+  h16: Generated<number>;
+  h17: Generated<number>;
+  h18: Generated<number>;
+  h19: Generated<number>;
+  h20: Generated<number>;
+  h21: Generated<number>;
+  h22: Generated<number>;
+  h23: Generated<number>;
+  no_shows: Generated<number>;
+  orders: Generated<number>;
+  patient_cancels: Generated<number>;
+  payments: Generated<number>;
+  places_taken: Generated<number>;
+  refund_fen: Generated<number>;
+  refunds: Generated<number>;
+  revenue_fen: Generated<number>;
   stat_date: string;
+  visits_due: Generated<number>;
+  wait_ms: Generated<number>;
+  waitlist_closed: Generated<number>;
+  waitlist_fulfilled: Generated<number>;
+  waits: Generated<number>;
 }
 
 export interface StatsRollupState {
@@ -350,7 +387,7 @@ export interface DB {
   slot: Slot;
   sms_code: SmsCode;
   stats_daily: StatsDaily;
-  stats_hourly: StatsHourly;
+  stats_department_daily: StatsDepartmentDaily;
   stats_rollup_state: StatsRollupState;
   suspension_request: SuspensionRequest;
   user_account: UserAccount;

@@ -12,7 +12,7 @@
  */
 import * as z from 'zod';
 
-/** The counts a statistic is made of (columns of stats_daily / stats_hourly). */
+/** The counts a statistic is made of (columns of stats_daily and stats_department_daily). */
 export const COUNTS = {
   orders: '下单数：下单日在范围内、且未因超时未支付而失效（expired 以外）的预约',
   bookings: '预约数：就诊日在范围内、未因超时未支付而失效（expired 以外）的预约；含其后退号、停诊取消的',

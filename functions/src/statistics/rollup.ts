@@ -1,6 +1,6 @@
 /**
  * The counts of definitions.ts, per Shanghai day, department and doctor — computed live from
- * the base tables, or read from the daily rollup (stats_daily / stats_hourly) that the
+ * the base tables, or read from the daily rollup (stats_daily, stats_department_daily) that the
  * refresh-statistics job writes from the very same live queries.
  *
  * Why a rollup: a year of a large hospital is ~1.7 million appointments, and a year's
@@ -115,12 +115,24 @@ export function liveDailyRows(from: LocalDate, to: LocalDate): RawBuilder<unknow
   return sql.join(parts, sql` UNION ALL `);
 }
 
-/** Bookings (definitions.ts `bookings`) per visit day, department and slot start hour, live. */
-export function liveHourlyRows(from: LocalDate, to: LocalDate): RawBuilder<unknown> {
-  return sql`SELECT a.session_date AS stat_date, a.department_id, HOUR(a.slot_start) AS slot_hour, COUNT(*) AS bookings
-    FROM appointment a
-    WHERE a.session_date BETWEEN ${from} AND ${to} AND a.status <> 'expired'
-    GROUP BY 1, 2, 3`;
+/** Columns h00 … h23 of stats_department_daily: bookings per slot start hour. */
+export const HOUR_COLUMNS = Array.from({ length: 24 }, (_, h) => `h${String(h).padStart(2, '0')}`);
+const zeroHours = HOUR_COLUMNS.map((h) => `0 AS ${h}`).join(', ');
+const zeroCounts = columns.map((c) => `0 AS ${c}`).join(', ');
+
+/**
+ * Per day and department, live: the counts of liveDailyRows summed over doctors, and the
+ * bookings (definitions.ts `bookings`) per slot start hour; several rows may share a key.
+ */
+export function liveDepartmentRows(from: LocalDate, to: LocalDate): RawBuilder<unknown> {
+  const hours = HOUR_COLUMNS.map((h, i) => `SUM(HOUR(a.slot_start) = ${i}) AS ${h}`).join(', ');
+  return sql`SELECT stat_date, department_id, ${sql.raw(columns.join(', '))}, ${sql.raw(zeroHours)}
+      FROM (${liveDailyRows(from, to)}) d
+    UNION ALL
+    SELECT a.session_date AS stat_date, a.department_id, ${sql.raw(zeroCounts)}, ${sql.raw(hours)}
+      FROM appointment a
+      WHERE a.session_date BETWEEN ${from} AND ${to} AND a.status <> 'expired'
+      GROUP BY 1, 2`;
 }
 
 export interface RollupState {
@@ -141,12 +153,13 @@ export async function rolledThrough(db: Db): Promise<LocalDate | null> {
 
 /**
  * The rows of `from`…`to` for a statistics query: from the rollup for days it holds, live for
- * the rest. `daily` rows have the stats_daily columns; `hourly` rows the stats_hourly ones.
+ * the rest. `doctor` rows have the stats_daily columns (per doctor); `department` rows the
+ * stats_department_daily ones (per department, with the hour columns).
  */
-export function sourceRows(kind: 'daily' | 'hourly', from: LocalDate, to: LocalDate, rolled: LocalDate | null): RawBuilder<unknown> {
-  const live = kind === 'daily' ? liveDailyRows : liveHourlyRows;
-  const table = kind === 'daily' ? 'stats_daily' : 'stats_hourly';
-  const cols = kind === 'daily' ? ['stat_date', 'department_id', 'doctor_id', ...columns] : ['stat_date', 'department_id', 'slot_hour', 'bookings'];
+export function sourceRows(kind: 'doctor' | 'department', from: LocalDate, to: LocalDate, rolled: LocalDate | null): RawBuilder<unknown> {
+  const live = kind === 'doctor' ? liveDailyRows : liveDepartmentRows;
+  const table = kind === 'doctor' ? 'stats_daily' : 'stats_department_daily';
+  const cols = kind === 'doctor' ? ['stat_date', 'department_id', 'doctor_id', ...columns] : ['stat_date', 'department_id', ...columns, ...HOUR_COLUMNS];
   if (rolled === null || rolled < from) return live(from, to);
   const rolledTo = rolled < to ? rolled : to;
   const stored = sql`SELECT ${sql.raw(cols.join(', '))} FROM ${sql.table(table)} WHERE stat_date BETWEEN ${from} AND ${rolledTo}`;
@@ -156,15 +169,26 @@ export function sourceRows(kind: 'daily' | 'hourly', from: LocalDate, to: LocalD
 /** Replaces the rollup rows of `from`…`to` with freshly computed ones, in one transaction. */
 async function rewriteDays(db: Db, from: LocalDate, to: LocalDate): Promise<void> {
   const sums = columns.map((c) => `SUM(${c})`).join(', ');
+  const hourSums = HOUR_COLUMNS.map((h) => `SUM(${h})`).join(', ');
   await db.transaction().execute(async (trx) => {
     await trx.deleteFrom('stats_daily').where('stat_date', '>=', from).where('stat_date', '<=', to).execute();
-    await trx.deleteFrom('stats_hourly').where('stat_date', '>=', from).where('stat_date', '<=', to).execute();
+    await trx.deleteFrom('stats_department_daily').where('stat_date', '>=', from).where('stat_date', '<=', to).execute();
     await sql`INSERT INTO stats_daily (stat_date, department_id, doctor_id, ${sql.raw(columns.join(', '))})
       SELECT stat_date, department_id, doctor_id, ${sql.raw(sums)}
       FROM (${liveDailyRows(from, to)}) u
       GROUP BY stat_date, department_id, doctor_id`.execute(trx);
-    await sql`INSERT INTO stats_hourly (stat_date, department_id, slot_hour, bookings)
-      SELECT stat_date, department_id, slot_hour, bookings FROM (${liveHourlyRows(from, to)}) u`.execute(trx);
+    // The department rows from the doctor rows just written (not the base tables again), plus the hours.
+    await sql`INSERT INTO stats_department_daily (stat_date, department_id, ${sql.raw(columns.join(', '))}, ${sql.raw(HOUR_COLUMNS.join(', '))})
+      SELECT stat_date, department_id, ${sql.raw(sums)}, ${sql.raw(hourSums)}
+      FROM (SELECT stat_date, department_id, ${sql.raw(columns.join(', '))}, ${sql.raw(zeroHours)}
+              FROM stats_daily WHERE stat_date BETWEEN ${from} AND ${to}
+            UNION ALL
+            SELECT a.session_date, a.department_id, ${sql.raw(zeroCounts)},
+                   ${sql.raw(HOUR_COLUMNS.map((h, i) => `SUM(HOUR(a.slot_start) = ${i})`).join(', '))}
+              FROM appointment a
+              WHERE a.session_date BETWEEN ${from} AND ${to} AND a.status <> 'expired'
+              GROUP BY 1, 2) u
+      GROUP BY stat_date, department_id`.execute(trx);
   });
 }
 

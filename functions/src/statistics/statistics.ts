@@ -11,7 +11,7 @@ import type { Db } from '../db/create-db.js';
 import { idSchema, localDateSchema } from '../schemas.js';
 import { addDays, daysBetween, shanghaiDate, type LocalDate } from '../time/shanghai.js';
 import { COUNTS, type CountName, type Counts, definitions, definitionSchema, rate, RATES, type RateName } from './definitions.js';
-import { COUNT_COLUMNS, rollupState, sourceRows } from './rollup.js';
+import { COUNT_COLUMNS, HOUR_COLUMNS, rollupState, sourceRows } from './rollup.js';
 
 /** Longest range one request may ask for (two years and a day, so leap years always fit). */
 export const MAX_RANGE_DAYS = 731;
@@ -113,7 +113,7 @@ export async function departmentScope(db: Db, filter: StatisticsFilter): Promise
 /** Every count per day of the range (days without data included, as zeros), oldest first. */
 export async function dailyCounts(db: Db, filter: StatisticsFilter, rolled: LocalDate | null, scope: number[] | null): Promise<DailyPoint[]> {
   const result = await sql<Record<string, unknown>>`SELECT r.stat_date, ${sql.raw(sumList)}
-    ${scoped(sourceRows('daily', filter.from, filter.to, rolled), scope)}
+    ${scoped(sourceRows('department', filter.from, filter.to, rolled), scope)}
     GROUP BY r.stat_date`.execute(db);
   const byDate = new Map(result.rows.map((row) => [String(row.stat_date), row]));
   const days: DailyPoint[] = [];
@@ -133,7 +133,7 @@ export async function departmentRanking(db: Db, filter: StatisticsFilter, rolled
     SELECT t.*, dep.name
     FROM (SELECT r.department_id, SUM(r.bookings) AS bookings, SUM(r.patient_cancels) AS patient_cancels,
                  SUM(r.no_shows) AS no_shows, SUM(r.visits_due) AS visits_due
-          ${scoped(sourceRows('daily', filter.from, filter.to, rolled), scope)}
+          ${scoped(sourceRows('department', filter.from, filter.to, rolled), scope)}
           GROUP BY r.department_id
           HAVING SUM(r.bookings) > 0
           ORDER BY bookings DESC, r.department_id
@@ -156,7 +156,7 @@ export async function doctorRanking(db: Db, filter: StatisticsFilter, rolled: Lo
   const result = await sql<Record<string, unknown>>`
     SELECT t.doctor_id, t.bookings, d.name, dep.name AS department_name
     FROM (SELECT r.doctor_id, MIN(r.department_id) AS department_id, SUM(r.bookings) AS bookings
-          ${scoped(sourceRows('daily', filter.from, filter.to, rolled), scope)}
+          ${scoped(sourceRows('doctor', filter.from, filter.to, rolled), scope)}
           GROUP BY r.doctor_id
           HAVING SUM(r.bookings) > 0
           ORDER BY bookings DESC, r.doctor_id
@@ -172,14 +172,12 @@ export async function doctorRanking(db: Db, filter: StatisticsFilter, rolled: Lo
   }));
 }
 
-/** Bookings (visit day in range) per slot start hour, earliest first. */
+/** Bookings (visit day in range) per slot start hour, earliest first; hours without any left out. */
 export async function hourlyDistribution(db: Db, filter: StatisticsFilter, rolled: LocalDate | null, scope: number[] | null) {
-  const result = await sql<Record<string, unknown>>`SELECT r.slot_hour, SUM(r.bookings) AS bookings
-    ${scoped(sourceRows('hourly', filter.from, filter.to, rolled), scope)}
-    GROUP BY r.slot_hour
-    HAVING SUM(r.bookings) > 0
-    ORDER BY r.slot_hour`.execute(db);
-  return result.rows.map((row) => ({ hour: num(row.slot_hour), bookings: num(row.bookings) }));
+  const result = await sql<Record<string, unknown>>`SELECT ${sql.raw(HOUR_COLUMNS.map((h) => `SUM(r.${h}) AS ${h}`).join(', '))}
+    ${scoped(sourceRows('department', filter.from, filter.to, rolled), scope)}`.execute(db);
+  const row = result.rows[0] ?? {};
+  return HOUR_COLUMNS.map((h, hour) => ({ hour, bookings: num(row[h]) })).filter((h) => h.bookings > 0);
 }
 
 /** Every rate of definitions.ts for one set of counts. */
