@@ -93,11 +93,12 @@ async function generate(): Promise<void> {
       FROM department p CROSS JOIN nums k WHERE k.n < 3`);
     await exec(`INSERT INTO user_account (phone, password_hash, role, created_at, updated_at)
       SELECT CONCAT('180', LPAD(n, 8, '0')), 'x', 'doctor', ${now}, ${now} FROM nums WHERE n < ${doctors}`);
-    // Each doctor in one of the 40 departments; fees 5–50 元; even ids mornings, odd afternoons.
+    // Each doctor in one of the 40 departments, in turn (by rank: INSERT … SELECT may leave gaps
+    // in the ids); fees 5–50 元; even ids mornings, odd afternoons.
     await exec(`INSERT INTO doctor (user_id, department_id, name, title, default_fee_fen, created_at, updated_at)
-      SELECT u.id, (SELECT id FROM department ORDER BY id LIMIT 1) + (u.id % 40), CONCAT('医生', u.id), 'attending',
-             500 + (u.id % 10) * 500, ${now}, ${now}
-      FROM user_account u WHERE u.role = 'doctor'`);
+      SELECT u.id, d.id, CONCAT('医生', u.id), 'attending', 500 + (u.id % 10) * 500, ${now}, ${now}
+      FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM user_account WHERE role = 'doctor') u
+      JOIN (SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM department) d ON d.n = u.n % 40`);
   });
   await step(`${PATIENTS} patients`, async () => {
     await exec(`INSERT INTO user_account (phone, password_hash, role, created_at, updated_at)
