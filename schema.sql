@@ -260,6 +260,8 @@ CREATE TABLE IF NOT EXISTS appointment (
   cancelled_at DATETIME(3) NULL,
   expired_at DATETIME(3) NULL,
   no_show_at DATETIME(3) NULL,
+  -- When the doctor called the patient in (叫号); statistics measure the wait from check-in.
+  called_at DATETIME(3) NULL,
   cancelled_by ENUM('patient', 'doctor', 'admin', 'system') NULL,
   cancel_reason VARCHAR(200) NULL,
   idempotency_key VARCHAR(64) NOT NULL,
@@ -277,7 +279,9 @@ CREATE TABLE IF NOT EXISTS appointment (
   KEY ix_appointment_department_date (department_id, session_date),
   KEY ix_appointment_slot (slot_id, status),
   KEY ix_appointment_hold (status, hold_expires_at),
-  KEY ix_appointment_created (created_at)
+  KEY ix_appointment_created (created_at),
+  -- Statistics of the days not yet rolled up (statistics/rollup.ts) read a few visit days.
+  KEY ix_appointment_visit_date (session_date)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Payments (simulated provider today; a real one plugs into the same interface).
@@ -296,7 +300,10 @@ CREATE TABLE IF NOT EXISTS payment (
   updated_at DATETIME(3) NOT NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_payment_appointment (appointment_id),
-  UNIQUE KEY uq_payment_provider_txn (provider, provider_txn_id)
+  UNIQUE KEY uq_payment_provider_txn (provider, provider_txn_id),
+  -- Revenue and refunds per Shanghai day (statistics/rollup.ts).
+  KEY ix_payment_paid (paid_at),
+  KEY ix_payment_refunded (refunded_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Booking rules: one global row (department_id NULL) and optional per-department overrides
@@ -441,4 +448,86 @@ CREATE TABLE IF NOT EXISTS suspension_request (
   UNIQUE KEY uq_suspension_request_pending (pending_session_id),
   KEY ix_suspension_request_doctor (doctor_id, created_at),
   KEY ix_suspension_request_status (status, created_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Statistics rollup (functions/src/statistics/rollup.ts): one row per Shanghai day, department
+-- and doctor, with the counts every statistic is made of (statistics/definitions.ts names
+-- which day each count belongs to). Written only by the refresh-statistics job, which replaces
+-- whole days, so running it twice changes nothing; statistics read days after
+-- `stats_rollup_state.rolled_through` live from the base tables.
+CREATE TABLE IF NOT EXISTS stats_daily (
+  stat_date DATE NOT NULL,
+  department_id BIGINT UNSIGNED NOT NULL,
+  doctor_id BIGINT UNSIGNED NOT NULL,
+  orders INT UNSIGNED NOT NULL DEFAULT 0,
+  bookings INT UNSIGNED NOT NULL DEFAULT 0,
+  patient_cancels INT UNSIGNED NOT NULL DEFAULT 0,
+  visits_due INT UNSIGNED NOT NULL DEFAULT 0,
+  no_shows INT UNSIGNED NOT NULL DEFAULT 0,
+  capacity INT UNSIGNED NOT NULL DEFAULT 0,
+  places_taken INT UNSIGNED NOT NULL DEFAULT 0,
+  waitlist_fulfilled INT UNSIGNED NOT NULL DEFAULT 0,
+  waitlist_closed INT UNSIGNED NOT NULL DEFAULT 0,
+  waits INT UNSIGNED NOT NULL DEFAULT 0,
+  wait_ms BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  payments INT UNSIGNED NOT NULL DEFAULT 0,
+  revenue_fen BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  refunds INT UNSIGNED NOT NULL DEFAULT 0,
+  refund_fen BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (stat_date, department_id, doctor_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The same counts per day and department (the sum of its doctors' stats_daily rows), with the
+-- day's bookings per slot start hour h00 … h23: the charts that need no doctor read ~7× fewer rows.
+CREATE TABLE IF NOT EXISTS stats_department_daily (
+  stat_date DATE NOT NULL,
+  department_id BIGINT UNSIGNED NOT NULL,
+  orders INT UNSIGNED NOT NULL DEFAULT 0,
+  bookings INT UNSIGNED NOT NULL DEFAULT 0,
+  patient_cancels INT UNSIGNED NOT NULL DEFAULT 0,
+  visits_due INT UNSIGNED NOT NULL DEFAULT 0,
+  no_shows INT UNSIGNED NOT NULL DEFAULT 0,
+  capacity INT UNSIGNED NOT NULL DEFAULT 0,
+  places_taken INT UNSIGNED NOT NULL DEFAULT 0,
+  waitlist_fulfilled INT UNSIGNED NOT NULL DEFAULT 0,
+  waitlist_closed INT UNSIGNED NOT NULL DEFAULT 0,
+  waits INT UNSIGNED NOT NULL DEFAULT 0,
+  wait_ms BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  payments INT UNSIGNED NOT NULL DEFAULT 0,
+  revenue_fen BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  refunds INT UNSIGNED NOT NULL DEFAULT 0,
+  refund_fen BIGINT UNSIGNED NOT NULL DEFAULT 0,
+  h00 INT UNSIGNED NOT NULL DEFAULT 0,
+  h01 INT UNSIGNED NOT NULL DEFAULT 0,
+  h02 INT UNSIGNED NOT NULL DEFAULT 0,
+  h03 INT UNSIGNED NOT NULL DEFAULT 0,
+  h04 INT UNSIGNED NOT NULL DEFAULT 0,
+  h05 INT UNSIGNED NOT NULL DEFAULT 0,
+  h06 INT UNSIGNED NOT NULL DEFAULT 0,
+  h07 INT UNSIGNED NOT NULL DEFAULT 0,
+  h08 INT UNSIGNED NOT NULL DEFAULT 0,
+  h09 INT UNSIGNED NOT NULL DEFAULT 0,
+  h10 INT UNSIGNED NOT NULL DEFAULT 0,
+  h11 INT UNSIGNED NOT NULL DEFAULT 0,
+  h12 INT UNSIGNED NOT NULL DEFAULT 0,
+  h13 INT UNSIGNED NOT NULL DEFAULT 0,
+  h14 INT UNSIGNED NOT NULL DEFAULT 0,
+  h15 INT UNSIGNED NOT NULL DEFAULT 0,
+  h16 INT UNSIGNED NOT NULL DEFAULT 0,
+  h17 INT UNSIGNED NOT NULL DEFAULT 0,
+  h18 INT UNSIGNED NOT NULL DEFAULT 0,
+  h19 INT UNSIGNED NOT NULL DEFAULT 0,
+  h20 INT UNSIGNED NOT NULL DEFAULT 0,
+  h21 INT UNSIGNED NOT NULL DEFAULT 0,
+  h22 INT UNSIGNED NOT NULL DEFAULT 0,
+  h23 INT UNSIGNED NOT NULL DEFAULT 0,
+  PRIMARY KEY (stat_date, department_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The last day the rollup holds and when it was last refreshed (one row, id = 1).
+CREATE TABLE IF NOT EXISTS stats_rollup_state (
+  id TINYINT UNSIGNED NOT NULL,
+  rolled_through DATE NOT NULL,
+  refreshed_at DATETIME(3) NOT NULL,
+  PRIMARY KEY (id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

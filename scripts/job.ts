@@ -6,6 +6,7 @@ import type { AppDeps } from '../functions/src/deps.js';
 import { closeWaitlists } from '../functions/src/jobs/close-waitlists.js';
 import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
+import { refreshStatistics } from '../functions/src/jobs/refresh-statistics.js';
 import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';
 import { sendReminders } from '../functions/src/jobs/send-reminders.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
@@ -18,6 +19,7 @@ const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'deliver-notifications': (deps) => deliverNotifications(deps),
   'send-reminders': sendReminders,
   'close-waitlists': closeWaitlists,
+  'refresh-statistics': refreshStatistics,
 };
 
 const name = process.argv[2];

@@ -4,6 +4,7 @@ import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { currentSession, onSessionChange, type AdminSession } from './api/session';
 import { Shell } from './components/Shell';
 import { AccountsPage } from './pages/AccountsPage';
+import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { AuditLogPage } from './pages/AuditLogPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
@@ -39,6 +40,7 @@ export function App() {
         <Route path="departments" element={<DepartmentsPage />} />
         <Route path="doctors" element={<DoctorsPage />} />
         <Route path="schedule" element={<SchedulePage />} />
+        <Route path="approvals" element={<ApprovalsPage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="appointments" element={<AppointmentsPage />} />

@@ -17,6 +17,7 @@ import { patientRoutes } from './patient/patient.routes.js';
 import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
 import { substitutionRoutes } from './schedule/substitution.routes.js';
+import { statisticsRoutes } from './statistics/statistics.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
 import { waitlistRoutes } from './waitlist/waitlist.routes.js';
 
@@ -28,6 +29,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...notificationRoutes);
   routes.push(...substitutionRoutes);
   routes.push(...waitlistRoutes);
+  routes.push(...statisticsRoutes);
   if (devRoutesEnabled(deps.config)) routes.push(...devRoutes);
   return routes;
 }

@@ -5,7 +5,10 @@
  * chart, a department and a doctor created and listed (the initial password shown once really
  * logs the doctor in), a rule changed and its value in force and source shown, the schedule and
  * accounts pages; the audit log finding the department and rule changes made here; the
- * appointments filtered, one's history in its drawer, and the CSV export downloaded. Screenshots go to test-artifacts/e2e/admin-*.png, to be looked at.
+ * appointments filtered, one's history in its drawer, and the CSV export downloaded; the
+ * statistics dashboard with every chart drawn from a seeded week, a rate's definition in its
+ * tooltip and a chart's CSV; a doctor's 停诊 request approved from 停诊审批. Screenshots go to
+ * test-artifacts/e2e/admin-*.png, to be looked at.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,9 +19,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, loadDemoHospital } from '../../functions/src/demo/demo-hospital.js';
 import { getEffectiveRules } from '../../functions/src/rules/booking-rules.js';
 import { generateSessions } from '../../functions/src/schedule/generator.js';
+import { randomUUID } from 'node:crypto';
 import { newPhone } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Session } from '../support/scenario.js';
+import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, tokenFor, type Session } from '../support/scenario.js';
 import { REPO_ROOT } from '../miniapp/build.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
@@ -142,11 +146,12 @@ describe('admin console at 1280 px', () => {
     expect(page.url()).toMatch(/#\/login$/);
   });
 
-  it('lets the admin in: the shell in Chinese with their name, and the dashboard chart', async () => {
+  it('lets the admin in: the shell in Chinese with their name, and the statistics dashboard', async () => {
     await logIn(DEMO_ACCOUNTS.admin.phone, DEMO_ACCOUNTS.admin.password);
     await expect.poll(() => page.getByTestId('current-admin').innerText().catch(() => '')).toBe(DEMO_ACCOUNTS.admin.displayName);
     await page.getByText('南阳市第二人民医院 · 预约挂号管理后台').first().waitFor(WAIT);
-    await page.getByRole('img', { name: '每日号源与预约' }).locator('canvas').waitFor(WAIT);
+    // The 2 bookings made above were ordered today: the daily chart has data from the start.
+    await page.getByRole('img', { name: '每日预约量' }).locator('canvas').waitFor(WAIT);
     await snap('03-dashboard');
   });
 
@@ -370,5 +375,114 @@ describe('admin console at 1280 px', () => {
     await snap('22-after-first-password');
     const me = await app.request('POST', '/api/v1/auth/login', { body: { phone, password: 'MyOwnPass2026' } });
     expect(me.body.account.mustChangePassword).toBe(false);
+  });
+
+  it('draws every statistics chart from a seeded past session, explains a rate in its tooltip, and exports a chart as CSV', async () => {
+    // Three days ago: a session of 6 places whose visits ended in every way the statistics count.
+    const db = app.database.db;
+    const hospital = await createDoctor(db, { name: '何统计', title: 'chief' });
+    const past = await createSession(db, hospital, { date: shanghaiDay(app.clock.now(), -3), feeFen: 1500, slots: [{ start: '09:00', capacity: 6 }] });
+    const patients = await createPatients(db, 5);
+    const statuses = ['completed', 'completed', 'no_show', 'cancelled', 'completed'] as const;
+    for (const [i, status] of statuses.entries()) {
+      const ordered = new Date(app.clock.now().getTime() - (5 - i) * 86_400_000);
+      const visit = new Date(`${past.date}T01:00:00Z`);
+      const row = await db
+        .insertInto('appointment')
+        .values({
+          order_no: `E${String(process.pid % 1000).padStart(3, '0')}${String(i).padStart(16, '0')}`,
+          account_id: patients[i]!.userId,
+          profile_id: patients[i]!.profileId,
+          slot_id: past.slotIds[0]!,
+          session_id: past.sessionId,
+          doctor_id: hospital.doctorId,
+          department_id: hospital.departmentId,
+          session_date: past.date,
+          period: 'morning',
+          slot_start: '09:00:00',
+          slot_end: '09:30:00',
+          queue_number: i + 1,
+          fee_fen: 1500,
+          status,
+          paid_at: ordered,
+          checked_in_at: status === 'completed' ? visit : null,
+          called_at: status === 'completed' ? new Date(visit.getTime() + (10 + i) * 60_000) : null,
+          cancelled_at: status === 'cancelled' ? ordered : null,
+          cancelled_by: status === 'cancelled' ? 'patient' : null,
+          idempotency_key: randomUUID(),
+          request_hash: 'x'.repeat(64),
+          created_at: ordered,
+          updated_at: ordered,
+        })
+        .executeTakeFirstOrThrow();
+      await db
+        .insertInto('payment')
+        .values({
+          appointment_id: Number(row.insertId),
+          amount_fen: 1500,
+          provider: 'simulated',
+          status: status === 'cancelled' ? 'refunded' : 'paid',
+          provider_txn_id: `e2e-${randomUUID()}`,
+          paid_at: ordered,
+          refund_amount_fen: status === 'cancelled' ? 1500 : null,
+          refunded_at: status === 'cancelled' ? ordered : null,
+          created_at: ordered,
+          updated_at: ordered,
+        })
+        .execute();
+    }
+    await db.updateTable('slot').set({ remaining: 2 }).where('id', '=', past.slotIds[0]!).execute(); // 4 of 6 places held
+
+    await page.getByRole('menuitem', { name: /统计看板/ }).click();
+    await page.getByRole('button', { name: /刷\s*新/ }).click();
+    const charts = ['每日预约量', '每日挂号费收入与退款', '每日比率', '时段分布', '热门科室', '医生排行'];
+    for (const name of charts) await page.getByRole('img', { name }).locator('canvas').waitFor(WAIT);
+    await expect(page.locator('.ant-empty').count()).resolves.toBe(0);
+    // The no-show rate of the seeded session: 1 of 4 visits due (3 completed, 1 no-show).
+    const noShowCard = page.locator('.ant-pro-statistic-card', { hasText: '爽约率' }).last(); // the innermost: the group is one too
+    await expect.poll(() => noShowCard.innerText()).toContain('25.0%');
+    await noShowCard.getByLabel('爽约率的定义').hover();
+    await expect.poll(() => page.locator('.ant-tooltip:visible').innerText().catch(() => '')).toContain('分母：应就诊数');
+    await snap('23-statistics');
+    await page.mouse.move(0, 0);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出医生排行' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^医生排行-\d{4}-\d{2}-\d{2}至\d{4}-\d{2}-\d{2}\.csv$/);
+    const bytes = readFileSync((await download.path())!);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.toString('utf8').slice(1).split('\r\n');
+    expect(lines[0]).toBe('排名,医生,科室,预约数');
+    expect(lines.some((l) => /^\d+,何统计,.+,5$/.test(l))).toBe(true);
+  });
+
+  it("approves a doctor's 停诊 request from 停诊审批, seeing how many bookings it cancels", async () => {
+    const hospital = await createDoctor(app.database.db, { name: '孙请假' });
+    const session = await createSession(app.database.db, hospital, { date: shanghaiDay(app.clock.now(), 2), feeFen: 0, slots: [{ start: '10:00', capacity: 4 }] });
+    const [patient] = await createPatients(app.database.db, 1);
+    expect((await book(app, patient!, session.slotIds[0]!)).status).toBe(201);
+    const requested = await app.request('POST', `/api/v1/doctor/sessions/${session.sessionId}/suspension-requests`, {
+      token: await tokenFor(app, hospital.doctorUserId, 'doctor'),
+      body: { reason: '参加省级学术会议' },
+    });
+    expect(requested.status).toBe(201);
+
+    await page.getByRole('menuitem', { name: /停诊审批/ }).click();
+    const row = page.locator('.ant-table-row', { hasText: '孙请假' });
+    await row.waitFor(WAIT);
+    await expect(row.innerText()).resolves.toContain('参加省级学术会议');
+    await snap('24-approvals');
+    await row.getByRole('button', { name: /批\s*准/ }).click();
+    await expect.poll(() => page.locator('.ant-modal-confirm').innerText().catch(() => '')).toContain('将取消 1 个预约');
+    await snap('25-approve-confirm');
+    await page.getByRole('button', { name: '批准并停诊' }).click();
+    await page.getByText('已停诊：取消 1 个预约，退款 0 笔，通知 1 位患者').waitFor(WAIT);
+    await expect.poll(() => row.count()).toBe(0);
+    const stored = await app.database.db.selectFrom('clinic_session').select('status').where('id', '=', session.sessionId).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('suspended');
+    const request = await app.database.db.selectFrom('suspension_request').select('status').where('id', '=', requested.body.id).executeTakeFirstOrThrow();
+    expect(request.status).toBe('approved');
+    expect(await capacityViolations(app.database.db)).toEqual([]);
+    await page.getByText('已批准', { exact: true }).click();
+    await page.locator('.ant-table-row', { hasText: '孙请假' }).waitFor(WAIT);
+    await snap('26-approved');
   });
 });

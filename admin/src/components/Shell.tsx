@@ -1,5 +1,6 @@
 /** The console's frame: ProLayout with the menu, the current admin's name and 退出登录. */
 import {
+  AuditOutlined,
   ApartmentOutlined,
   CalendarOutlined,
   DashboardOutlined,
@@ -19,10 +20,11 @@ import { signOut, type AdminSession } from '../api/session';
 import { HOSPITAL, PRODUCT } from './brand';
 
 const MENU = [
-  { path: '/', name: '首页概览', icon: <DashboardOutlined /> },
+  { path: '/', name: '统计看板', icon: <DashboardOutlined /> },
   { path: '/departments', name: '科室管理', icon: <ApartmentOutlined /> },
   { path: '/doctors', name: '医生管理', icon: <TeamOutlined /> },
   { path: '/schedule', name: '排班管理', icon: <CalendarOutlined /> },
+  { path: '/approvals', name: '停诊审批', icon: <AuditOutlined /> },
   { path: '/rules', name: '预约规则', icon: <SettingOutlined /> },
   { path: '/appointments', name: '预约管理', icon: <ProfileOutlined /> },
   { path: '/accounts', name: '账号管理', icon: <UserOutlined /> },

@@ -11,6 +11,7 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export interface Appointment {
   account_id: number;
+  called_at: Generated<Date | null>;
   cancel_reason: Generated<string | null>;
   cancelled_at: Generated<Date | null>;
   cancelled_by: Generated<"admin" | "doctor" | "patient" | "system" | null>;
@@ -252,6 +253,77 @@ export interface SmsCode {
   purpose: "register" | "reset_password";
 }
 
+export interface StatsDaily {
+  bookings: Generated<number>;
+  capacity: Generated<number>;
+  department_id: number;
+  doctor_id: number;
+  no_shows: Generated<number>;
+  orders: Generated<number>;
+  patient_cancels: Generated<number>;
+  payments: Generated<number>;
+  places_taken: Generated<number>;
+  refund_fen: Generated<number>;
+  refunds: Generated<number>;
+  revenue_fen: Generated<number>;
+  stat_date: string;
+  visits_due: Generated<number>;
+  wait_ms: Generated<number>;
+  waitlist_closed: Generated<number>;
+  waitlist_fulfilled: Generated<number>;
+  waits: Generated<number>;
+}
+
+export interface StatsDepartmentDaily {
+  bookings: Generated<number>;
+  capacity: Generated<number>;
+  department_id: number;
+  h00: Generated<number>;
+  h01: Generated<number>;
+  h02: Generated<number>;
+  h03: Generated<number>;
+  h04: Generated<number>;
+  h05: Generated<number>;
+  h06: Generated<number>;
+  h07: Generated<number>;
+  h08: Generated<number>;
+  h09: Generated<number>;
+  h10: Generated<number>;
+  h11: Generated<number>;
+  h12: Generated<number>;
+  h13: Generated<number>;
+  h14: Generated<number>;
+  h15: Generated<number>;
+  h16: Generated<number>;
+  h17: Generated<number>;
+  h18: Generated<number>;
+  h19: Generated<number>;
+  h20: Generated<number>;
+  h21: Generated<number>;
+  h22: Generated<number>;
+  h23: Generated<number>;
+  no_shows: Generated<number>;
+  orders: Generated<number>;
+  patient_cancels: Generated<number>;
+  payments: Generated<number>;
+  places_taken: Generated<number>;
+  refund_fen: Generated<number>;
+  refunds: Generated<number>;
+  revenue_fen: Generated<number>;
+  stat_date: string;
+  visits_due: Generated<number>;
+  wait_ms: Generated<number>;
+  waitlist_closed: Generated<number>;
+  waitlist_fulfilled: Generated<number>;
+  waits: Generated<number>;
+}
+
+export interface StatsRollupState {
+  id: number;
+  refreshed_at: Date;
+  rolled_through: string;
+}
+
 export interface SuspensionRequest {
   created_at: Date;
   decided_at: Generated<Date | null>;
@@ -321,6 +393,9 @@ export interface DB {
   schema_migration: SchemaMigration;
   slot: Slot;
   sms_code: SmsCode;
+  stats_daily: StatsDaily;
+  stats_department_daily: StatsDepartmentDaily;
+  stats_rollup_state: StatsRollupState;
   suspension_request: SuspensionRequest;
   user_account: UserAccount;
   waitlist_entry: WaitlistEntry;

@@ -1385,6 +1385,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 统计看板：每日预约与收入、热门科室、医生排行、时段分布与各比率（含定义；北京时间自然日）
+         * @description 角色：admin
+         */
+        get: operations["getAdminStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/statistics/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 导出某张统计图的数据 CSV（筛选条件同统计看板；UTF-8 带 BOM）
+         * @description 角色：admin
+         */
+        get: operations["getAdminStatisticsExportcsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/sms": {
         parameters: {
             query?: never;
@@ -1858,6 +1898,125 @@ export interface components {
             closesAt: string;
             /** Format: date-time */
             createdAt: string;
+        };
+        Statistics: {
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            departmentId: number | null;
+            /** @description 统计汇总表的更新时间：此前的数据按此时刻统计（每 10 分钟更新）；null 表示尚未汇总，全部实时统计 */
+            refreshedAt: string | null;
+            definitions: components["schemas"]["StatisticDefinition"][];
+            totals: components["schemas"]["StatisticCounts"];
+            rates: components["schemas"]["StatisticRates"];
+            /** @description 范围内每一天一项（无数据的日子计 0） */
+            daily: {
+                /** @description 下单数：下单日在范围内、且未因超时未支付而失效（expired 以外）的预约 */
+                orders: number;
+                /** @description 预约数：就诊日在范围内、未因超时未支付而失效（expired 以外）的预约；含其后退号、停诊取消的 */
+                bookings: number;
+                /** @description 患者退号数：就诊日在范围内、由患者本人取消（cancelled_by = patient）的预约；停诊等院方取消不计 */
+                patientCancels: number;
+                /** @description 应就诊数：就诊日在范围内、已到就诊结果的预约（已签到、已完成、爽约） */
+                visitsDue: number;
+                /** @description 爽约数：就诊日在范围内、被标记为爽约（no_show）的预约 */
+                noShows: number;
+                /** @description 号源数：就诊日在范围内、未停诊出诊的全部号源容量（停诊出诊不计） */
+                capacity: number;
+                /** @description 已占号源数：上述号源中已被预约占用的（容量 − 剩余，含待支付锁号） */
+                placesTaken: number;
+                /** @description 候补兑现数：就诊日在范围内的出诊上已兑现（fulfilled）的候补 */
+                waitlistFulfilled: number;
+                /** @description 候补结束数：就诊日在范围内的出诊上已结束的候补（兑现、取消、过期；仍在等待的不计） */
+                waitlistClosed: number;
+                /** @description 候诊样本数：就诊日在范围内、既有签到时间又有叫号时间的预约 */
+                waits: number;
+                /** @description 候诊总时长：上述预约从签到到叫号的时长之和 */
+                waitMs: number;
+                /** @description 支付笔数：支付日在范围内的挂号费支付 */
+                payments: number;
+                /** @description 挂号费收入：支付日在范围内的支付金额之和（分），其后退款的也计入，退款另计 */
+                revenueFen: number;
+                /** @description 退款笔数：退款日在范围内已退款的支付 */
+                refunds: number;
+                /** @description 退款金额：退款日在范围内的退款金额之和（分） */
+                refundFen: number;
+                /** Format: date */
+                date: string;
+                rates: components["schemas"]["StatisticRates"];
+            }[];
+            /** @description 热门科室：按预约数排前 10 */
+            departments: {
+                departmentId: number;
+                name: string;
+                bookings: number;
+                patientCancels: number;
+                noShows: number;
+                visitsDue: number;
+            }[];
+            /** @description 预约数前 10 的医生 */
+            doctors: {
+                doctorId: number;
+                name: string;
+                departmentName: string;
+                bookings: number;
+            }[];
+            /** @description 按号源开始时刻（小时）的预约数，仅含有预约的小时 */
+            hours: {
+                hour: number;
+                bookings: number;
+            }[];
+        };
+        StatisticDefinition: {
+            key: string;
+            label: string;
+            /** @enum {string} */
+            unit: "percent" | "minutes" | "count" | "fen" | "ms";
+            /** @description 分子（或计数）的定义 */
+            numerator: string;
+            /** @description 分母的定义；计数类指标为 null */
+            denominator: string | null;
+        };
+        StatisticCounts: {
+            /** @description 下单数：下单日在范围内、且未因超时未支付而失效（expired 以外）的预约 */
+            orders: number;
+            /** @description 预约数：就诊日在范围内、未因超时未支付而失效（expired 以外）的预约；含其后退号、停诊取消的 */
+            bookings: number;
+            /** @description 患者退号数：就诊日在范围内、由患者本人取消（cancelled_by = patient）的预约；停诊等院方取消不计 */
+            patientCancels: number;
+            /** @description 应就诊数：就诊日在范围内、已到就诊结果的预约（已签到、已完成、爽约） */
+            visitsDue: number;
+            /** @description 爽约数：就诊日在范围内、被标记为爽约（no_show）的预约 */
+            noShows: number;
+            /** @description 号源数：就诊日在范围内、未停诊出诊的全部号源容量（停诊出诊不计） */
+            capacity: number;
+            /** @description 已占号源数：上述号源中已被预约占用的（容量 − 剩余，含待支付锁号） */
+            placesTaken: number;
+            /** @description 候补兑现数：就诊日在范围内的出诊上已兑现（fulfilled）的候补 */
+            waitlistFulfilled: number;
+            /** @description 候补结束数：就诊日在范围内的出诊上已结束的候补（兑现、取消、过期；仍在等待的不计） */
+            waitlistClosed: number;
+            /** @description 候诊样本数：就诊日在范围内、既有签到时间又有叫号时间的预约 */
+            waits: number;
+            /** @description 候诊总时长：上述预约从签到到叫号的时长之和 */
+            waitMs: number;
+            /** @description 支付笔数：支付日在范围内的挂号费支付 */
+            payments: number;
+            /** @description 挂号费收入：支付日在范围内的支付金额之和（分），其后退款的也计入，退款另计 */
+            revenueFen: number;
+            /** @description 退款笔数：退款日在范围内已退款的支付 */
+            refunds: number;
+            /** @description 退款金额：退款日在范围内的退款金额之和（分） */
+            refundFen: number;
+        };
+        /** @description 比率为 0–1 的小数，平均候诊为分钟；分母为 0 时为 null */
+        StatisticRates: {
+            utilisation: number | null;
+            cancellationRate: number | null;
+            noShowRate: number | null;
+            waitlistFillRate: number | null;
+            averageWaitMinutes: number | null;
         };
     };
     responses: never;
@@ -9060,6 +9219,134 @@ export interface operations {
             };
             /** @description `WAITLIST_NOT_WAITING` 该候补已结束，不能取消 */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminStatistics: {
+        parameters: {
+            query?: {
+                /** @description 起始日（含，北京时间）；缺省为截止日前 29 天 */
+                from?: string;
+                /** @description 截止日（含，北京时间）；缺省为今天 */
+                to?: string;
+                /** @description 科室（含其下小科） */
+                departmentId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statistics"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminStatisticsExportcsv: {
+        parameters: {
+            query: {
+                /** @description 起始日（含，北京时间）；缺省为截止日前 29 天 */
+                from?: string;
+                /** @description 截止日（含，北京时间）；缺省为今天 */
+                to?: string;
+                /** @description 科室（含其下小科） */
+                departmentId?: string;
+                /** @description 导出哪张图的数据 */
+                chart: "daily" | "departments" | "doctors" | "hours" | "summary";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
