@@ -40,6 +40,13 @@ const ruleFields = {
   noShowThreshold: count(100).min(1).meta({ description: '爽约多少次后暂停预约' }),
   noShowWindowDays: count(3650).min(1).meta({ description: '爽约统计窗口（天）' }),
   noShowBanDays: count(3650).min(1).meta({ description: '暂停预约天数' }),
+  checkInBeforeMinutes: count(1440).meta({ description: '就诊时段开始前多少分钟可签到' }),
+  checkInUntilMinutes: count(1440).meta({ description: '就诊时段开始后多少分钟内仍可签到（迟到截止）' }),
+  lateGraceMinutes: count(1440).meta({ description: '时段开始后超过多少分钟签到算迟到（排在按时患者之后）' }),
+  lateInterleave: count(100).min(1).meta({ description: '迟到或过号返回的患者排在多少位候诊患者之后' }),
+  passLimit: count(20).meta({ description: '过号超过多少次不再叫号' }),
+  noShowTier2Threshold: count(100).min(1).meta({ description: '第二档：统计窗口内爽约多少次' }),
+  noShowTier2BanDays: count(3650).min(1).meta({ description: '第二档：暂停预约天数' }),
 };
 
 /** Every rule, each a value or null (inherit); PUT replaces the whole row. */

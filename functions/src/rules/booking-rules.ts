@@ -32,6 +32,19 @@ export interface EffectiveRules {
   noShowThreshold: number;
   noShowWindowDays: number;
   noShowBanDays: number;
+  /** 签到 opens this many minutes before the slot starts (Shanghai wall-clock)… */
+  checkInBeforeMinutes: number;
+  /** …and closes this many minutes after it starts (the late cut-off). */
+  checkInUntilMinutes: number;
+  /** Arriving later than this many minutes after the slot start counts as late (queued behind on-time patients). */
+  lateGraceMinutes: number;
+  /** A late or returning (过号) patient re-enters the queue after this many waiting patients. */
+  lateInterleave: number;
+  /** A patient passed (过号) more than this many times is not queued again. */
+  passLimit: number;
+  /** Second ban tier: this many no-shows within `noShowWindowDays` ban for `noShowTier2BanDays`. */
+  noShowTier2Threshold: number;
+  noShowTier2BanDays: number;
 }
 
 /** Used for any column that no row sets. */
@@ -46,6 +59,13 @@ export const defaultRules: Readonly<EffectiveRules> = Object.freeze({
   noShowThreshold: 3,
   noShowWindowDays: 90,
   noShowBanDays: 30,
+  checkInBeforeMinutes: 60,
+  checkInUntilMinutes: 30,
+  lateGraceMinutes: 10,
+  lateInterleave: 2,
+  passLimit: 2,
+  noShowTier2Threshold: 6,
+  noShowTier2BanDays: 180,
 });
 
 /** Which column of booking_rule carries each rule. */
@@ -60,6 +80,13 @@ export const ruleColumns = {
   noShowThreshold: 'no_show_threshold',
   noShowWindowDays: 'no_show_window_days',
   noShowBanDays: 'no_show_ban_days',
+  checkInBeforeMinutes: 'check_in_before_minutes',
+  checkInUntilMinutes: 'check_in_until_minutes',
+  lateGraceMinutes: 'late_grace_minutes',
+  lateInterleave: 'late_interleave',
+  passLimit: 'pass_limit',
+  noShowTier2Threshold: 'no_show_tier2_threshold',
+  noShowTier2BanDays: 'no_show_tier2_ban_days',
 } as const satisfies Record<keyof EffectiveRules, keyof BookingRule>;
 
 export type RuleName = keyof EffectiveRules;
