@@ -269,6 +269,7 @@ CREATE TABLE IF NOT EXISTS appointment (
   visit_started_at DATETIME(3) NULL,
   passed_at DATETIME(3) NULL,
   passed_count TINYINT UNSIGNED NOT NULL DEFAULT 0,
+  recall_count TINYINT UNSIGNED NOT NULL DEFAULT 0,
   -- Place in the waiting queue, set at each check-in (visit/queue-order.ts): on time, the queue
   -- number spread out; late or back after 过号, between two waiting patients. The queue is one
   -- ORDER BY queue_key, id on ix_appointment_queue.

@@ -5,6 +5,7 @@
 import type { AppDeps } from '../functions/src/deps.js';
 import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
+import { noShowSweep } from '../functions/src/jobs/no-show-sweep.js';
 import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';
 import { sendReminders } from '../functions/src/jobs/send-reminders.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
@@ -16,6 +17,7 @@ const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'retry-refunds': retryRefunds,
   'deliver-notifications': (deps) => deliverNotifications(deps),
   'send-reminders': sendReminders,
+  'no-show-sweep': noShowSweep,
 };
 
 const name = process.argv[2];

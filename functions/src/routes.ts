@@ -12,13 +12,14 @@ import { patientRoutes } from './patient/patient.routes.js';
 import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
+import { visitRoutes } from './visit/visit.routes.js';
 
 export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
   routes.push(...systemRoutes(() => routes), ...authRoutes, ...adminUserRoutes);
   routes.push(...catalogRoutes, ...scheduleRoutes, ...doctorRoutes, ...patientRoutes);
   routes.push(...bookingRoutes, ...bookingRuleRoutes, ...adminRecordRoutes);
-  routes.push(...notificationRoutes);
+  routes.push(...notificationRoutes, ...visitRoutes);
   if (deps.config.sms.provider === 'dev' && (deps.config.env === 'development' || deps.config.env === 'test')) routes.push(...devRoutes);
   return routes;
 }

@@ -13,9 +13,9 @@
  * `releasePlaces` locks the slots by its UPDATEs, so a caller that returns places calls it
  * before `moveAppointments`, unless it has locked the slots already (suspend.ts).
  */
-import type { Updateable } from 'kysely';
+import type { UpdateObject } from 'kysely';
 import type { Trx } from '../db/transaction.js';
-import type { Appointment } from '../db/schema.js';
+import type { DB } from '../db/schema.js';
 import { appointmentStatuses, type AppointmentStatus } from './appointment-view.js';
 
 export type Actor = 'patient' | 'doctor' | 'admin' | 'system';
@@ -106,7 +106,7 @@ export async function moveAppointments(
   trx: Trx,
   name: TransitionName,
   appointmentIds: readonly number[],
-  set: Updateable<Appointment>,
+  set: UpdateObject<DB, 'appointment'>,
   now: Date,
   where: { holdExpiredBy?: Date; holdValidAt?: Date } = {},
 ): Promise<void> {

@@ -37,6 +37,7 @@ export interface Appointment {
   queue_key: Generated<number | null>;
   queue_late: Generated<number>;
   queue_number: number;
+  recall_count: Generated<number>;
   request_hash: string;
   session_date: string;
   session_id: number;

@@ -8,6 +8,7 @@ ALTER TABLE appointment ADD COLUMN called_at DATETIME(3) NULL;
 ALTER TABLE appointment ADD COLUMN visit_started_at DATETIME(3) NULL;
 ALTER TABLE appointment ADD COLUMN passed_at DATETIME(3) NULL;
 ALTER TABLE appointment ADD COLUMN passed_count TINYINT UNSIGNED NOT NULL DEFAULT 0;
+ALTER TABLE appointment ADD COLUMN recall_count TINYINT UNSIGNED NOT NULL DEFAULT 0;
 ALTER TABLE appointment ADD COLUMN queue_key BIGINT UNSIGNED NULL;
 ALTER TABLE appointment ADD COLUMN queue_late TINYINT(1) NOT NULL DEFAULT 0;
 ALTER TABLE appointment ADD COLUMN calling_session_id BIGINT UNSIGNED GENERATED ALWAYS AS (IF(status IN ('called', 'in_visit'), session_id, NULL)) STORED;
