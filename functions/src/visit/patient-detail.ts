@@ -1,5 +1,5 @@
 /**
- * The patient in front of the doctor: 就诊人 (masked ID number, age, gender) and their basic
+ * The patient in front of the doctor: 就诊人 (masked ID number, age — not the birth date — gender) and their basic
  * health record. Only for an appointment of the doctor's own queue that is checked in, called
  * or in the visit — not before the patient arrived, not after the visit. Every read is audited,
  * successful or refused (PIPL: staff access to medical data is logged).
@@ -21,7 +21,6 @@ export interface PatientDetail {
   realName: string;
   gender: 'male' | 'female';
   age: number;
-  birthDate: string;
   idType: IdType;
   idTypeLabel: string;
   idNumberMasked: string;
@@ -63,7 +62,6 @@ export async function patientDetail(deps: AppDeps, doctor: Doctor, appointmentId
     realName: row.real_name,
     gender: row.gender,
     age: ageOn(row.birth_date, shanghaiDate(now)),
-    birthDate: row.birth_date,
     idType: row.id_type,
     idTypeLabel: ID_TYPE_LABELS[row.id_type],
     idNumberMasked: row.id_number_masked,

@@ -83,7 +83,6 @@ const patientDetailSchema = z
     realName: z.string(),
     gender: z.enum(['male', 'female']),
     age: z.number().int(),
-    birthDate: z.string(),
     idType: z.enum(['resident_id', 'passport', 'hk_macao_permit', 'taiwan_permit', 'foreign_permanent']),
     idTypeLabel: z.string(),
     idNumberMasked: z.string(),

@@ -1956,7 +1956,6 @@ export interface components {
             /** @enum {string} */
             gender: "male" | "female";
             age: number;
-            birthDate: string;
             /** @enum {string} */
             idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent";
             idTypeLabel: string;

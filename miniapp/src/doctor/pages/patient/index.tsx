@@ -38,7 +38,7 @@ export default function VisitPatientPage() {
                   </View>
                 </View>
                 <View className="muted">
-                  {p.idTypeLabel} {p.idNumberMasked} · 出生日期 {p.birthDate}
+                  {p.idTypeLabel} {p.idNumberMasked}
                 </View>
               </View>
               <View className="section">

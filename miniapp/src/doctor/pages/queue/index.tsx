@@ -129,7 +129,7 @@ export default function Queue() {
 
               <View className="actions">
                 <Button type="primary" block disabled={busy || q.current !== null || q.waiting.length === 0} onClick={() => void act(() => callNext(id))}>
-                  {q.waiting.length === 0 ? '暂无候诊患者' : `叫号（下一位 ${q.waiting[0]!.queueNumber} 号）`}
+                  {q.current !== null ? '完成或过号当前患者后可叫下一位' : q.waiting.length === 0 ? '暂无候诊患者' : `叫号（下一位 ${q.waiting[0]!.queueNumber} 号）`}
                 </Button>
               </View>
 
