@@ -41,6 +41,9 @@ describe('the no-show sweep', () => {
     expect(await statusOf(app, a3)).toBe('checked_in');
     const queue = await doctorGet(app, clinic, `/api/v1/doctor/sessions/${clinic.sessionId}/queue`);
     expect(queue.body.counts).toEqual({ total: 5, checkedIn: 3, waiting: 1, completed: 1, passed: 0, noShow: 3 });
+    // 今日's counts agree, from one GROUP BY over the doctor's day.
+    const today = await doctorGet(app, clinic, `/api/v1/doctor/queue-counts?date=2026-12-01`);
+    expect(today.body.items).toEqual([{ sessionId: clinic.sessionId, counts: queue.body.counts }]);
     // Run again: nothing more.
     expect((await sweepNoShows(app.deps)).noShows).toBe(0);
     await expectInvariant(app);
@@ -142,6 +145,10 @@ describe('who may use the visit routes', () => {
       ['POST', `/api/v1/doctor/appointments/${a1}/complete`],
       ['GET', `/api/v1/doctor/appointments/${a1}/patient`],
     ];
+    // Another doctor's day counts only their own sessions: none here.
+    expect((await app.request('GET', '/api/v1/doctor/queue-counts?date=2026-12-01', { token: await tokenFor(app, other.doctorUserId, 'doctor') })).body.items).toEqual([]);
+    expect((await app.request('GET', '/api/v1/doctor/queue-counts?date=2026-12-01', { token: patientToken })).status).toBe(403);
+    expect((await app.request('GET', '/api/v1/doctor/queue-counts?date=2026-12-01')).status).toBe(401);
     for (const [method, path] of doctorRoutes) {
       const foreign = await app.request(method, path, { token: await tokenFor(app, other.doctorUserId, 'doctor') });
       expect([foreign.status, foreign.body.error.code], `${method} ${path} by another doctor`).toEqual([404, path.includes('/sessions/') ? 'SESSION_NOT_FOUND' : 'APPOINTMENT_NOT_FOUND']);

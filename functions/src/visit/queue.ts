@@ -103,6 +103,27 @@ export async function sessionQueue(db: Db, sessionId: number): Promise<SessionQu
   };
 }
 
+export type QueueCounts = SessionQueue['counts'];
+
+/**
+ * 今日: the counts of each of a doctor's sessions on `date`, in one GROUP BY over the doctor's
+ * appointments that day (ix_appointment_doctor_date). Sessions without appointments are absent.
+ */
+export async function countsByDoctorDay(db: Db, doctorId: number, date: string): Promise<Array<{ sessionId: number; counts: QueueCounts }>> {
+  const result = await sql<{ session_id: number; total: number; checked_in: number; waiting: number; completed: number; passed: number; no_show: number }>`
+    SELECT session_id, COUNT(*) AS total, SUM(checked_in_at IS NOT NULL) AS checked_in,
+           SUM(status = 'checked_in') AS waiting, SUM(status = 'completed') AS completed,
+           SUM(status = 'passed') AS passed, SUM(status = 'no_show') AS no_show
+      FROM appointment
+     WHERE doctor_id = ${doctorId} AND session_date = ${date} AND holds_place = 1
+     GROUP BY session_id
+     ORDER BY session_id`.execute(db);
+  return result.rows.map((r) => ({
+    sessionId: Number(r.session_id),
+    counts: { total: Number(r.total), checkedIn: Number(r.checked_in), waiting: Number(r.waiting), completed: Number(r.completed), passed: Number(r.passed), noShow: Number(r.no_show) },
+  }));
+}
+
 export interface QueueStatus {
   appointmentId: number;
   status: AppointmentStatus;

@@ -9,12 +9,12 @@ import type { AppDeps } from '../deps.js';
 import { getDoctorProfile, ownSession } from '../doctor/profile.js';
 import { AppError } from '../errors.js';
 import { defineRoute } from '../http/route.js';
-import { idParams } from '../schemas.js';
+import { idParams, localDateSchema } from '../schemas.js';
 import { appointmentStatuses } from '../booking/appointment-view.js';
 import { liftBan, listBans } from './bans.js';
 import { checkIn } from './check-in.js';
 import { patientDetail } from './patient-detail.js';
-import { queueStatus, sessionQueue } from './queue.js';
+import { countsByDoctorDay, queueStatus, sessionQueue } from './queue.js';
 import { callNext, visitStep, type Doctor, type VisitStep } from './visit.js';
 
 const status = z.enum(appointmentStatuses);
@@ -48,6 +48,17 @@ const entrySchema = z
   })
   .meta({ id: 'QueueEntry' });
 
+const countsSchema = z
+  .object({
+    total: z.number().int(),
+    checkedIn: z.number().int().meta({ description: '已签到（含已叫号、就诊中、已完成）' }),
+    waiting: z.number().int().meta({ description: '候诊' }),
+    completed: z.number().int(),
+    passed: z.number().int(),
+    noShow: z.number().int(),
+  })
+  .meta({ id: 'QueueCounts' });
+
 const sessionQueueSchema = z
   .object({
     session: z.object({
@@ -60,14 +71,7 @@ const sessionQueueSchema = z
       departmentName: z.string(),
       room: z.string(),
     }),
-    counts: z.object({
-      total: z.number().int(),
-      checkedIn: z.number().int().meta({ description: '已签到（含已叫号、就诊中、已完成）' }),
-      waiting: z.number().int().meta({ description: '候诊' }),
-      completed: z.number().int(),
-      passed: z.number().int(),
-      noShow: z.number().int(),
-    }),
+    counts: countsSchema,
     current: entrySchema.nullable().meta({ description: '正在叫号或就诊的患者' }),
     waiting: z.array(entrySchema).meta({ description: '候诊队列，按叫号顺序' }),
     passed: z.array(entrySchema),
@@ -171,6 +175,16 @@ export const visitRoutes = [
       await ownSession(deps.db, doctor.doctorId, params.id);
       return sessionQueue(deps.db, params.id);
     },
+  }),
+  defineRoute({
+    method: 'GET',
+    path: '/api/v1/doctor/queue-counts',
+    tag: 'visit',
+    summary: '今日：我当天各场出诊的人数（总数、已签到、候诊、已完成、过号、爽约）',
+    auth: ['doctor'],
+    query: z.strictObject({ date: localDateSchema }),
+    response: z.object({ items: z.array(z.object({ sessionId: z.number().int(), counts: countsSchema })) }),
+    handler: async ({ deps, principal, query }) => ({ items: await countsByDoctorDay(deps.db, (await asDoctor(deps, principal)).doctorId, query.date) }),
   }),
   defineRoute({
     method: 'POST',

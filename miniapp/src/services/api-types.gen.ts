@@ -1300,6 +1300,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/doctor/queue-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 今日：我当天各场出诊的人数（总数、已签到、候诊、已完成、过号、爽约）
+         * @description 角色：doctor
+         */
+        get: operations["getDoctorQueueCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/doctor/sessions/{id}/call-next": {
         parameters: {
             query?: never;
@@ -1915,16 +1935,7 @@ export interface components {
                 departmentName: string;
                 room: string;
             };
-            counts: {
-                total: number;
-                /** @description 已签到（含已叫号、就诊中、已完成） */
-                checkedIn: number;
-                /** @description 候诊 */
-                waiting: number;
-                completed: number;
-                passed: number;
-                noShow: number;
-            };
+            counts: components["schemas"]["QueueCounts"];
             /** @description 正在叫号或就诊的患者 */
             current: components["schemas"]["QueueEntry"] | null;
             /** @description 候诊队列，按叫号顺序 */
@@ -1932,6 +1943,16 @@ export interface components {
             passed: components["schemas"]["QueueEntry"][];
             /** @description 尚未签到 */
             notArrived: components["schemas"]["QueueEntry"][];
+        };
+        QueueCounts: {
+            total: number;
+            /** @description 已签到（含已叫号、就诊中、已完成） */
+            checkedIn: number;
+            /** @description 候诊 */
+            waiting: number;
+            completed: number;
+            passed: number;
+            noShow: number;
         };
         QueueEntry: {
             appointmentId: number;
@@ -8692,6 +8713,70 @@ export interface operations {
             };
             /** @description `SESSION_NOT_FOUND` 排班不存在 */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDoctorQueueCounts: {
+        parameters: {
+            query: {
+                /** @description 北京时间日期 YYYY-MM-DD */
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            sessionId: number;
+                            counts: components["schemas"]["QueueCounts"];
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

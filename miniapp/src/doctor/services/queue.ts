@@ -28,3 +28,11 @@ export function visitStep(appointmentId: number, step: VisitStep): Promise<Sessi
 export function fetchVisitPatient(appointmentId: number): Promise<VisitPatient> {
   return call<VisitPatient>('GET', `/doctor/appointments/${appointmentId}/patient`);
 }
+
+export type QueueCounts = components['schemas']['QueueCounts'];
+
+/** 今日: each session's counts on `date` (sessions nobody booked are absent). */
+export async function fetchDayCounts(date: string): Promise<Map<number, QueueCounts>> {
+  const { items } = await call<{ items: Array<{ sessionId: number; counts: QueueCounts }> }>('GET', '/doctor/queue-counts', { query: { date } });
+  return new Map(items.map((i) => [i.sessionId, i.counts]));
+}
