@@ -12,9 +12,11 @@
 --   * Money is integer fen (分). Ids are BIGINT UNSIGNED.
 --   * Valid for PlanetScale (Vitess): every table has a primary key; no triggers, procedures
 --     or foreign-key constraints (relations are enforced by the domain layer and indexed).
---   * "Active" appointments hold a place: pending_payment, booked, checked_in, completed,
---     no_show. The generated column appointment.holds_place is 1 for those and NULL otherwise,
---     so unique keys that include it only constrain active rows (NULLs never collide).
+--   * "Active" appointments hold a place: pending_payment, booked, checked_in, called,
+--     in_visit, passed, completed, no_show (every status but cancelled and expired: a patient
+--     in the visit flow keeps their number). The generated column appointment.holds_place is 1
+--     for those and NULL otherwise, so unique keys that include it only constrain active rows
+--     (NULLs never collide).
 
 CREATE TABLE IF NOT EXISTS schema_migration (
   name VARCHAR(100) NOT NULL,
@@ -156,6 +158,8 @@ CREATE TABLE IF NOT EXISTS doctor (
   active TINYINT(1) NOT NULL DEFAULT 1,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
+  -- 诊室 the doctor sees patients in ("3 诊室"): the called patient is sent there.
+  room VARCHAR(50) NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_doctor_user (user_id),
   KEY ix_doctor_department (department_id, active, sort_order)
@@ -249,9 +253,9 @@ CREATE TABLE IF NOT EXISTS appointment (
   slot_end TIME NOT NULL,
   queue_number SMALLINT UNSIGNED NOT NULL, -- 就诊序号, unique among active rows of a session
   fee_fen INT UNSIGNED NOT NULL,
-  status ENUM('pending_payment', 'booked', 'checked_in', 'completed', 'cancelled', 'expired', 'no_show') NOT NULL,
+  status ENUM('pending_payment', 'booked', 'checked_in', 'completed', 'cancelled', 'expired', 'no_show', 'called', 'in_visit', 'passed') NOT NULL,
   holds_place TINYINT(1) GENERATED ALWAYS AS (
-    IF(status IN ('pending_payment', 'booked', 'checked_in', 'completed', 'no_show'), 1, NULL)
+    IF(status IN ('pending_payment', 'booked', 'checked_in', 'called', 'in_visit', 'passed', 'completed', 'no_show'), 1, NULL)
   ) STORED,
   hold_expires_at DATETIME(3) NULL,
   paid_at DATETIME(3) NULL,
@@ -260,14 +264,28 @@ CREATE TABLE IF NOT EXISTS appointment (
   cancelled_at DATETIME(3) NULL,
   expired_at DATETIME(3) NULL,
   no_show_at DATETIME(3) NULL,
-  -- When the doctor called the patient in (叫号); statistics measure the wait from check-in.
-  called_at DATETIME(3) NULL,
   cancelled_by ENUM('patient', 'doctor', 'admin', 'system') NULL,
   cancel_reason VARCHAR(200) NULL,
   idempotency_key VARCHAR(64) NOT NULL,
   request_hash CHAR(64) NOT NULL,
   created_at DATETIME(3) NOT NULL,
   updated_at DATETIME(3) NOT NULL,
+  -- The visit flow (visit/): 叫号, 就诊开始, 过号 and how often. checked_in_at is the last arrival
+  -- (a passed patient's return sets it again); statistics measure the wait from check-in to called_at.
+  called_at DATETIME(3) NULL,
+  visit_started_at DATETIME(3) NULL,
+  passed_at DATETIME(3) NULL,
+  passed_count TINYINT UNSIGNED NOT NULL DEFAULT 0,
+  recall_count TINYINT UNSIGNED NOT NULL DEFAULT 0,
+  -- Place in the waiting queue, set at each check-in (visit/queue-order.ts): on time, the queue
+  -- number spread out; late or back after 过号, between two waiting patients. The queue is one
+  -- ORDER BY queue_key, id on ix_appointment_queue.
+  queue_key BIGINT UNSIGNED NULL,
+  -- 1 when queue_key was placed as late / returning (the next one goes n places after it).
+  queue_late TINYINT(1) NOT NULL DEFAULT 0,
+  -- The session of the one patient being called or seen: the unique key lets a session have
+  -- one at a time, so two devices pressing 叫号 at once call one patient.
+  calling_session_id BIGINT UNSIGNED GENERATED ALWAYS AS (IF(status IN ('called', 'in_visit'), session_id, NULL)) STORED,
   PRIMARY KEY (id),
   UNIQUE KEY uq_appointment_order_no (order_no),
   UNIQUE KEY uq_appointment_idempotency (account_id, idempotency_key),
@@ -281,7 +299,10 @@ CREATE TABLE IF NOT EXISTS appointment (
   KEY ix_appointment_hold (status, hold_expires_at),
   KEY ix_appointment_created (created_at),
   -- Statistics of the days not yet rolled up (statistics/rollup.ts) read a few visit days.
-  KEY ix_appointment_visit_date (session_date)
+  KEY ix_appointment_visit_date (session_date),
+  UNIQUE KEY uq_appointment_calling (calling_session_id),
+  KEY ix_appointment_queue (session_id, status, queue_key),
+  KEY ix_appointment_no_show (account_id, no_show_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Payments (simulated provider today; a real one plugs into the same interface).
@@ -330,6 +351,14 @@ CREATE TABLE IF NOT EXISTS booking_rule (
   waitlist_offer_hold_minutes SMALLINT UNSIGNED NULL,
   waitlist_close_minutes INT UNSIGNED NULL,
   waitlist_max_per_profile SMALLINT UNSIGNED NULL,
+  -- The visit flow (visit/check-in.ts, visit/queue-order.ts) and the second ban tier.
+  check_in_before_minutes SMALLINT UNSIGNED NULL,
+  check_in_until_minutes SMALLINT UNSIGNED NULL,
+  late_grace_minutes SMALLINT UNSIGNED NULL,
+  late_interleave SMALLINT UNSIGNED NULL,
+  pass_limit SMALLINT UNSIGNED NULL,
+  no_show_tier2_threshold SMALLINT UNSIGNED NULL,
+  no_show_tier2_ban_days SMALLINT UNSIGNED NULL,
   PRIMARY KEY (id),
   UNIQUE KEY uq_booking_rule_scope (scope_key)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
@@ -530,4 +559,27 @@ CREATE TABLE IF NOT EXISTS stats_rollup_state (
   rolled_through DATE NOT NULL,
   refreshed_at DATETIME(3) NOT NULL,
   PRIMARY KEY (id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- 预约限制: a booking ban after repeated no-shows (visit/bans.ts). user_account.banned_until is
+-- what the booking path reads; these rows are its history, and what an admin lifts (with a
+-- reason). `trigger_appointment_id` is the no-show that reached the threshold: unique, so a
+-- sweep run twice bans once.
+CREATE TABLE IF NOT EXISTS booking_ban (
+  id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,
+  account_id BIGINT UNSIGNED NOT NULL,
+  tier TINYINT UNSIGNED NOT NULL,
+  no_show_count SMALLINT UNSIGNED NOT NULL,
+  trigger_appointment_id BIGINT UNSIGNED NOT NULL,
+  starts_at DATETIME(3) NOT NULL,
+  ends_at DATETIME(3) NOT NULL,
+  lifted_at DATETIME(3) NULL,
+  lifted_by BIGINT UNSIGNED NULL,
+  lift_reason VARCHAR(200) NULL,
+  created_at DATETIME(3) NOT NULL,
+  updated_at DATETIME(3) NOT NULL,
+  PRIMARY KEY (id),
+  UNIQUE KEY uq_booking_ban_trigger (trigger_appointment_id),
+  KEY ix_booking_ban_account (account_id, starts_at),
+  KEY ix_booking_ban_ends (ends_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;

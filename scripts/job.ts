@@ -7,6 +7,7 @@ import { closeWaitlists } from '../functions/src/jobs/close-waitlists.js';
 import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
 import { expireHolds } from '../functions/src/jobs/expire-holds.js';
 import { refreshStatistics } from '../functions/src/jobs/refresh-statistics.js';
+import { noShowSweep } from '../functions/src/jobs/no-show-sweep.js';
 import { retryRefunds } from '../functions/src/jobs/retry-refunds.js';
 import { sendReminders } from '../functions/src/jobs/send-reminders.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
@@ -20,6 +21,7 @@ const jobs: Record<string, (deps: AppDeps) => Promise<unknown>> = {
   'send-reminders': sendReminders,
   'close-waitlists': closeWaitlists,
   'refresh-statistics': refreshStatistics,
+  'no-show-sweep': noShowSweep,
 };
 
 const name = process.argv[2];

@@ -92,6 +92,15 @@ export const errorCatalog = {
   WAITLIST_SLOT_INVALID: [422, '所选时段不属于该出诊'],
   WAITLIST_ENTRY_NOT_FOUND: [404, '候补记录不存在'],
   WAITLIST_NOT_WAITING: [409, '该候补已结束，不能取消'],
+  // The visit flow (functions/src/visit/)
+  CHECK_IN_NOT_OPEN: [409, '尚未到签到时间'],
+  CHECK_IN_CLOSED: [409, '已过签到时间，请到分诊台咨询'],
+  VISIT_STATE_CONFLICT: [409, '该预约当前状态不能进行此操作'],
+  PASS_LIMIT_REACHED: [409, '过号次数已达上限，不再叫号，请到分诊台咨询'],
+  QUEUE_EMPTY: [409, '暂无候诊患者'],
+  QUEUE_BUSY: [409, '当前患者尚未就诊完成或过号，请先处理当前患者'],
+  BAN_NOT_FOUND: [404, '预约限制记录不存在'],
+  BAN_ALREADY_LIFTED: [409, '该预约限制已解除'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -20,6 +20,7 @@ import { substitutionRoutes } from './schedule/substitution.routes.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
 import { waitlistRoutes } from './waitlist/waitlist.routes.js';
+import { visitRoutes } from './visit/visit.routes.js';
 
 export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   const routes: RouteSpec[] = [];
@@ -30,6 +31,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...substitutionRoutes);
   routes.push(...waitlistRoutes);
   routes.push(...statisticsRoutes);
+  routes.push(...visitRoutes);
   if (devRoutesEnabled(deps.config)) routes.push(...devRoutes);
   return routes;
 }

@@ -15,6 +15,9 @@ export const APPOINTMENT_STATUS_LABEL = {
   cancelled: '已取消',
   expired: '已失效',
   no_show: '爽约',
+  called: '叫号中',
+  in_visit: '就诊中',
+  passed: '过号',
 } as const;
 export const APPOINTMENT_STATUS_COLOR = {
   pending_payment: 'gold',
@@ -24,6 +27,9 @@ export const APPOINTMENT_STATUS_COLOR = {
   cancelled: 'default',
   expired: 'default',
   no_show: 'red',
+  called: 'purple',
+  in_visit: 'geekblue',
+  passed: 'orange',
 } as const;
 export const CANCELLED_BY_LABEL = { patient: '患者', doctor: '医生', admin: '管理员', system: '系统' } as const;
 export const ACTOR_ROLE_LABEL = { ...ROLE_LABEL, system: '系统', anonymous: '匿名' } as const;

@@ -17,6 +17,13 @@ export const RULES: { name: RuleName; label: string; unit: string; min: number; 
   { name: 'noShowThreshold', label: '爽约多少次后暂停预约', unit: '次', min: 1, max: 100 },
   { name: 'noShowWindowDays', label: '爽约统计窗口', unit: '天', min: 1, max: 3650 },
   { name: 'noShowBanDays', label: '暂停预约天数', unit: '天', min: 1, max: 3650 },
+  { name: 'checkInBeforeMinutes', label: '签到开始', unit: '分钟（时段开始前）', min: 0, max: 1440 },
+  { name: 'checkInUntilMinutes', label: '签到截止', unit: '分钟（时段开始后）', min: 0, max: 1440 },
+  { name: 'lateGraceMinutes', label: '迟到宽限', unit: '分钟（时段开始后）', min: 0, max: 1440 },
+  { name: 'lateInterleave', label: '迟到/过号返回排在几位候诊患者之后', unit: '位', min: 1, max: 100 },
+  { name: 'passLimit', label: '过号超过多少次不再叫号', unit: '次', min: 0, max: 20 },
+  { name: 'noShowTier2Threshold', label: '第二档：爽约多少次', unit: '次', min: 1, max: 100 },
+  { name: 'noShowTier2BanDays', label: '第二档：暂停预约天数', unit: '天', min: 1, max: 3650 },
 ];
 
 export interface Resolved {

@@ -249,6 +249,9 @@ const STATUS_LABEL: Record<(typeof appointmentStatuses)[number], string> = {
   cancelled: '已取消',
   expired: '已失效',
   no_show: '爽约',
+  called: '叫号中',
+  in_visit: '就诊中',
+  passed: '过号',
 };
 const CANCELLED_BY_LABEL = { patient: '患者', doctor: '医生', admin: '管理员', system: '系统' } as const;
 

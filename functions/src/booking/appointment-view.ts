@@ -16,6 +16,10 @@ export const appointmentStatuses = [
   'cancelled',
   'expired',
   'no_show',
+  // The visit (visit/): 叫号, 就诊中, 过号. Each holds its place, like checked_in.
+  'called',
+  'in_visit',
+  'passed',
 ] as const;
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
 

@@ -97,6 +97,7 @@ import { shanghaiDate } from '../time/shanghai.js';
 import { findOwnAppointment, toAppointmentView, type AppointmentView } from './appointment-view.js';
 import { bookableCondition, DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts } from './bookability.js';
 import { knownFull, rememberFull } from './full-slots.js';
+import { bookingBanned } from './banned.js';
 
 export interface BookingRequest {
   slotId: number;
@@ -446,7 +447,7 @@ async function bookOnce(deps: AppDeps, principal: Principal, request: BookingReq
   if (refusal) throw new AppError(refusal);
   if (slot.profile_id === null) throw new AppError('PROFILE_NOT_FOUND');
   if (slot.banned_until && slot.banned_until > now) {
-    throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: slot.banned_until.toISOString() });
+    throw bookingBanned(slot.banned_until);
   }
   // Rules the gate did not read resolve to their defaults: typed away, so none can be used by mistake.
   const rules: BookingRules = resolveRules(['rd', 'rp', 'rg'].map((alias) => overridesFromColumns(slot, alias)));
@@ -465,7 +466,7 @@ async function bookOnce(deps: AppDeps, principal: Principal, request: BookingReq
       const current = await recount(trx, request, principal.userId, slot);
       if (current.replayId !== null) return { replayId: current.replayId };
       if (current.bannedUntil && current.bannedUntil > now) {
-        throw new AppError('BOOKING_BANNED', undefined, { bannedUntil: current.bannedUntil.toISOString() });
+        throw bookingBanned(current.bannedUntil);
       }
       enforceLimits(current.load, rules);
       profile = { id: locked.id, realName: locked.real_name };

@@ -34,7 +34,7 @@ export async function listMyAppointments(
   let query = viewQuery(deps.db).where('a.account_id', '=', principal.userId);
   if (scope === 'upcoming') {
     query = query
-      .where('a.status', 'in', ['pending_payment', 'booked', 'checked_in'])
+      .where('a.status', 'in', ['pending_payment', 'booked', 'checked_in', 'called', 'in_visit', 'passed'])
       .where('a.session_date', '>=', today)
       .orderBy('a.session_date')
       .orderBy('a.slot_start')
@@ -44,7 +44,7 @@ export async function listMyAppointments(
       .where((eb) =>
         eb.or([
           eb('a.status', 'in', ['completed', 'no_show']),
-          eb.and([eb('a.status', 'in', ['pending_payment', 'booked', 'checked_in']), eb('a.session_date', '<', today)]),
+          eb.and([eb('a.status', 'in', ['pending_payment', 'booked', 'checked_in', 'called', 'in_visit', 'passed']), eb('a.session_date', '<', today)]),
         ]),
       )
       .orderBy('a.session_date', 'desc')

@@ -21,6 +21,7 @@ describe('appointment transitions', () => {
       suspend: 'pending_payment|booked → cancelled by doctor|admin, returns the place, refund',
       checkIn: 'booked|passed → checked_in by patient|doctor|admin',
       call: 'checked_in → called by doctor',
+      recall: 'called → called by doctor',
       pass: 'called → passed by doctor',
       startVisit: 'called → in_visit by doctor',
       complete: 'in_visit → completed by doctor',
@@ -37,14 +38,15 @@ describe('appointment transitions', () => {
   it('only the system expires holds and marks no-shows; patients never move a visit on', () => {
     expect(TRANSITIONS.expire.by).toEqual(['system']);
     expect(TRANSITIONS.noShow.by).toEqual(['system']);
-    for (const name of ['call', 'pass', 'startVisit', 'complete'] as const) expect(TRANSITIONS[name].by).not.toContain('patient');
+    for (const name of ['call', 'recall', 'pass', 'startVisit', 'complete'] as const) expect(TRANSITIONS[name].by).not.toContain('patient');
   });
 
   it('answer which stored statuses a transition moves from', () => {
     expect(fromStatuses('cancel')).toEqual(['pending_payment', 'booked']);
     expect(fromStatuses('pay')).toEqual(['pending_payment']);
-    // `passed` is not stored yet: the no-show sweep that comes next moves booked ones.
-    expect(fromStatuses('noShow')).toEqual(['booked']);
+    // appointmentStatuses' order: the visit statuses were appended after no_show.
+    expect(fromStatuses('noShow')).toEqual(['booked', 'passed']);
+    expect(fromStatuses('checkIn')).toEqual(['booked', 'passed']);
     expect(canMove('cancel', 'booked')).toBe(true);
     expect(canMove('cancel', 'checked_in')).toBe(false);
     expect(canMove('cancel', 'cancelled')).toBe(false);

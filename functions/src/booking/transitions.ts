@@ -14,20 +14,17 @@
  * before `moveAppointments` (`returnPlaces` does both, then the waitlist's offer), unless it
  * has locked the slots already (suspend.ts).
  */
-import type { Updateable } from 'kysely';
+import type { UpdateObject } from 'kysely';
 import type { Trx } from '../db/transaction.js';
-import type { Appointment } from '../db/schema.js';
 import { offerReturnedPlaces } from './waitlist-offer.js';
+import type { DB } from '../db/schema.js';
 import { appointmentStatuses, type AppointmentStatus } from './appointment-view.js';
-
-/** Statuses of the visit that are designed (DESIGN §2) but not stored yet: the doctor workstation adds them. */
-type ComingStatus = 'called' | 'in_visit' | 'passed';
 
 export type Actor = 'patient' | 'doctor' | 'admin' | 'system';
 
 export interface Transition {
-  from: readonly (AppointmentStatus | ComingStatus)[];
-  to: AppointmentStatus | ComingStatus;
+  from: readonly AppointmentStatus[];
+  to: AppointmentStatus;
   /** Who may make it. */
   by: readonly Actor[];
   /** Whether the appointment's place goes back to its slot (`releasePlaces`). */
@@ -38,7 +35,10 @@ export interface Transition {
   offersToWaitlist?: boolean;
 }
 
-/** The legal transitions. Those whose paths do not exist yet (the visit, no-show) are data for the next paths. */
+/**
+ * The legal transitions. Every status after `booked` still holds its place (schema.sql): the
+ * visit flow never returns one, and a no-show's place is not returned either (its session is over).
+ */
 export const TRANSITIONS = {
   /** Paying the hold (pay.ts), only while the hold is valid. */
   pay: { from: ['pending_payment'], to: 'booked', by: ['patient'], returnsPlace: false, money: 'charge' },
@@ -54,9 +54,12 @@ export const TRANSITIONS = {
   adminCancel: { from: ['pending_payment', 'booked', 'checked_in'], to: 'cancelled', by: ['admin'], returnsPlace: true, money: 'refund', offersToWaitlist: true },
   /** 停诊 (suspend.ts): every appointment of the session that has not started is cancelled and refunded; the session is gone, so nothing goes to its waitlist. */
   suspend: { from: ['pending_payment', 'booked'], to: 'cancelled', by: ['doctor', 'admin'], returnsPlace: true, money: 'refund' },
-  /** Arrival (签到), and a passed patient's return. */
+  /** Arrival (签到), and a passed patient's return (visit/check-in.ts). */
   checkIn: { from: ['booked', 'passed'], to: 'checked_in', by: ['patient', 'doctor', 'admin'], returnsPlace: false, money: 'none' },
+  /** 叫号: the next waiting patient of the session, one at a time (visit/visit.ts `callNext`, `moveNextInQueue`). */
   call: { from: ['checked_in'], to: 'called', by: ['doctor'], returnsPlace: false, money: 'none' },
+  /** 复呼: the called patient is called again (a new called_at). */
+  recall: { from: ['called'], to: 'called', by: ['doctor'], returnsPlace: false, money: 'none' },
   /** 过号: called and not there. */
   pass: { from: ['called'], to: 'passed', by: ['doctor'], returnsPlace: false, money: 'none' },
   startVisit: { from: ['called'], to: 'in_visit', by: ['doctor'], returnsPlace: false, money: 'none' },
@@ -77,6 +80,26 @@ export function canMove(name: TransitionName, status: string): boolean {
   return (TRANSITIONS[name].from as readonly string[]).includes(status);
 }
 
+/**
+ * 叫号 in one conditional UPDATE: the first waiting (`call.from`) appointment of the session in
+ * queue order (`queue_key, id` on ix_appointment_queue) becomes `called`. The unique key
+ * uq_appointment_calling allows one called or in-visit patient per session, so while one is
+ * there the UPDATE fails with a duplicate key (the caller answers QUEUE_BUSY), and two presses at
+ * once call one patient. Returns false when nobody is waiting.
+ */
+export async function moveNextInQueue(trx: Trx, sessionId: number, now: Date): Promise<boolean> {
+  const moved = await trx
+    .updateTable('appointment')
+    .set({ status: TRANSITIONS.call.to, called_at: now, updated_at: now })
+    .where('session_id', '=', sessionId)
+    .where('status', 'in', fromStatuses('call'))
+    .orderBy('queue_key')
+    .orderBy('id')
+    .limit(1)
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows) === 1;
+}
+
 /** The appointment was no longer in a status the transition starts from: roll the transaction back. */
 export class TransitionLost extends Error {
   constructor() {
@@ -93,7 +116,7 @@ export async function moveAppointments(
   trx: Trx,
   name: TransitionName,
   appointmentIds: readonly number[],
-  set: Updateable<Appointment>,
+  set: UpdateObject<DB, 'appointment'>,
   now: Date,
   where: { holdExpiredBy?: Date; holdValidAt?: Date } = {},
 ): Promise<void> {
@@ -145,7 +168,7 @@ export async function returnPlaces(
   trx: Trx,
   name: 'cancel' | 'adminCancel' | 'expire',
   appointments: ReadonlyArray<{ id: number; slotId: number }>,
-  set: Updateable<Appointment>,
+  set: UpdateObject<DB, 'appointment'>,
   now: Date,
   where: { holdExpiredBy?: Date } = {},
 ): Promise<void> {

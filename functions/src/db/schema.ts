@@ -12,6 +12,7 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 export interface Appointment {
   account_id: number;
   called_at: Generated<Date | null>;
+  calling_session_id: Generated<number | null>;
   cancel_reason: Generated<string | null>;
   cancelled_at: Generated<Date | null>;
   cancelled_by: Generated<"admin" | "doctor" | "patient" | "system" | null>;
@@ -29,17 +30,23 @@ export interface Appointment {
   no_show_at: Generated<Date | null>;
   order_no: string;
   paid_at: Generated<Date | null>;
+  passed_at: Generated<Date | null>;
+  passed_count: Generated<number>;
   period: "afternoon" | "evening" | "morning";
   profile_id: number;
+  queue_key: Generated<number | null>;
+  queue_late: Generated<number>;
   queue_number: number;
+  recall_count: Generated<number>;
   request_hash: string;
   session_date: string;
   session_id: number;
   slot_end: string;
   slot_id: number;
   slot_start: string;
-  status: "booked" | "cancelled" | "checked_in" | "completed" | "expired" | "no_show" | "pending_payment";
+  status: "booked" | "called" | "cancelled" | "checked_in" | "completed" | "expired" | "in_visit" | "no_show" | "passed" | "pending_payment";
   updated_at: Date;
+  visit_started_at: Generated<Date | null>;
 }
 
 export interface AuditLog {
@@ -56,18 +63,40 @@ export interface AuditLog {
   target_type: Generated<string | null>;
 }
 
+export interface BookingBan {
+  account_id: number;
+  created_at: Date;
+  ends_at: Date;
+  id: Generated<number>;
+  lift_reason: Generated<string | null>;
+  lifted_at: Generated<Date | null>;
+  lifted_by: Generated<number | null>;
+  no_show_count: number;
+  starts_at: Date;
+  tier: number;
+  trigger_appointment_id: number;
+  updated_at: Date;
+}
+
 export interface BookingRule {
   cancel_cutoff_minutes: Generated<number | null>;
+  check_in_before_minutes: Generated<number | null>;
+  check_in_until_minutes: Generated<number | null>;
   created_at: Date;
   days_ahead: Generated<number | null>;
   department_id: Generated<number | null>;
   id: Generated<number>;
+  late_grace_minutes: Generated<number | null>;
+  late_interleave: Generated<number | null>;
   max_per_profile_per_day: Generated<number | null>;
   max_per_profile_per_department_per_day: Generated<number | null>;
   max_profiles_per_account: Generated<number | null>;
   no_show_ban_days: Generated<number | null>;
   no_show_threshold: Generated<number | null>;
+  no_show_tier2_ban_days: Generated<number | null>;
+  no_show_tier2_threshold: Generated<number | null>;
   no_show_window_days: Generated<number | null>;
+  pass_limit: Generated<number | null>;
   payment_hold_minutes: Generated<number | null>;
   release_time: Generated<string | null>;
   scope_key: Generated<number | null>;
@@ -119,6 +148,7 @@ export interface Doctor {
   intro: Generated<string | null>;
   name: string;
   photo_url: Generated<string | null>;
+  room: Generated<string | null>;
   sort_order: Generated<number>;
   specialty: Generated<string>;
   title: "associate_chief" | "attending" | "chief" | "resident";
@@ -380,6 +410,7 @@ export interface WechatConsent {
 export interface DB {
   appointment: Appointment;
   audit_log: AuditLog;
+  booking_ban: BookingBan;
   booking_rule: BookingRule;
   clinic_session: ClinicSession;
   department: Department;

@@ -160,6 +160,8 @@ export async function loadDemoHospital(deps: AppDeps): Promise<{ departments: nu
             intro: `${name}，${dep.name}${{ chief: '主任医师', associate_chief: '副主任医师', attending: '主治医师', resident: '住院医师' }[title]}，擅长${specialty}。`,
             default_fee_fen: fee,
             sort_order: i,
+            // 诊室: where a called patient is sent ("请到 心血管内科 1 诊室 就诊").
+            room: `${i + 1} 诊室`,
             created_at: now,
             updated_at: now,
           })

@@ -2,6 +2,7 @@
 import { bookingRoutes } from '../booking/booking.routes.js';
 import { doctorRoutes } from '../doctor/doctor.routes.js';
 import { scheduleRoutes } from '../schedule/schedule.routes.js';
+import { visitRoutes } from '../visit/visit.routes.js';
 import type { RouteGroup } from './http-api.js';
 
-export const doctorGroup: RouteGroup = () => [...doctorRoutes, ...scheduleRoutes, ...bookingRoutes];
+export const doctorGroup: RouteGroup = () => [...doctorRoutes, ...scheduleRoutes, ...bookingRoutes, ...visitRoutes];

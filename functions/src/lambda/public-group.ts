@@ -12,6 +12,7 @@ import { notificationRoutes } from '../notification/notification.routes.js';
 import { patientRoutes } from '../patient/patient.routes.js';
 import { bookingRuleRoutes } from '../rules/booking-rules.routes.js';
 import { devRoutes, systemRoutes } from '../system/system.routes.js';
+import { visitRoutes } from '../visit/visit.routes.js';
 import { waitlistRoutes } from '../waitlist/waitlist.routes.js';
 import type { RouteGroup } from './http-api.js';
 
@@ -25,5 +26,6 @@ export const publicGroup: RouteGroup = (deps) => [
   ...bookingRuleRoutes,
   ...notificationRoutes,
   ...waitlistRoutes,
+  ...visitRoutes,
   ...(devRoutesEnabled(deps.config) ? devRoutes : []),
 ];

@@ -274,7 +274,7 @@ export async function deleteProfile(deps: AppDeps, principal: Principal, profile
       .selectFrom('appointment')
       .select('id')
       .where('profile_id', '=', profileId)
-      .where('status', 'in', ['pending_payment', 'booked', 'checked_in'])
+      .where('status', 'in', ['pending_payment', 'booked', 'checked_in', 'called', 'in_visit', 'passed'])
       .where('session_date', '>=', shanghaiDate(now))
       .limit(1)
       .executeTakeFirst();

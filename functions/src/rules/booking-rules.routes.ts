@@ -27,6 +27,13 @@ const ruleFields = {
   waitlistOfferHoldMinutes: count(1440).min(1).meta({ description: '候补号源保留待支付的分钟数' }),
   waitlistCloseMinutes: count(10_080).meta({ description: '候补截止：就诊日 0 点前多少分钟（360 = 前一天 18:00）' }),
   waitlistMaxPerProfile: count(20).min(1).meta({ description: '每位就诊人同时候补的出诊数上限' }),
+  checkInBeforeMinutes: count(1440).meta({ description: '就诊时段开始前多少分钟可签到' }),
+  checkInUntilMinutes: count(1440).meta({ description: '就诊时段开始后多少分钟内仍可签到（迟到截止）' }),
+  lateGraceMinutes: count(1440).meta({ description: '时段开始后超过多少分钟签到算迟到（排在按时患者之后）' }),
+  lateInterleave: count(100).min(1).meta({ description: '迟到或过号返回的患者排在多少位候诊患者之后' }),
+  passLimit: count(20).meta({ description: '过号超过多少次不再叫号' }),
+  noShowTier2Threshold: count(100).min(1).meta({ description: '第二档：统计窗口内爽约多少次' }),
+  noShowTier2BanDays: count(3650).min(1).meta({ description: '第二档：暂停预约天数' }),
 };
 
 /**

@@ -38,6 +38,19 @@ export interface EffectiveRules {
   waitlistCloseMinutes: number;
   /** 候补: sessions one profile may wait for at once. */
   waitlistMaxPerProfile: number;
+  /** 签到 opens this many minutes before the slot starts (Shanghai wall-clock)… */
+  checkInBeforeMinutes: number;
+  /** …and closes this many minutes after it starts (the late cut-off). */
+  checkInUntilMinutes: number;
+  /** Arriving later than this many minutes after the slot start counts as late (queued behind on-time patients). */
+  lateGraceMinutes: number;
+  /** A late or returning (过号) patient re-enters the queue after this many waiting patients. */
+  lateInterleave: number;
+  /** A patient passed (过号) more than this many times is not queued again. */
+  passLimit: number;
+  /** Second ban tier: this many no-shows within `noShowWindowDays` ban for `noShowTier2BanDays`. */
+  noShowTier2Threshold: number;
+  noShowTier2BanDays: number;
 }
 
 /** Used for any column that no row sets. */
@@ -55,6 +68,13 @@ export const defaultRules: Readonly<EffectiveRules> = Object.freeze({
   waitlistOfferHoldMinutes: 30,
   waitlistCloseMinutes: 360,
   waitlistMaxPerProfile: 3,
+  checkInBeforeMinutes: 60,
+  checkInUntilMinutes: 30,
+  lateGraceMinutes: 10,
+  lateInterleave: 2,
+  passLimit: 2,
+  noShowTier2Threshold: 6,
+  noShowTier2BanDays: 180,
 });
 
 /** Which column of booking_rule carries each rule. */
@@ -72,6 +92,13 @@ export const ruleColumns = {
   waitlistOfferHoldMinutes: 'waitlist_offer_hold_minutes',
   waitlistCloseMinutes: 'waitlist_close_minutes',
   waitlistMaxPerProfile: 'waitlist_max_per_profile',
+  checkInBeforeMinutes: 'check_in_before_minutes',
+  checkInUntilMinutes: 'check_in_until_minutes',
+  lateGraceMinutes: 'late_grace_minutes',
+  lateInterleave: 'late_interleave',
+  passLimit: 'pass_limit',
+  noShowTier2Threshold: 'no_show_tier2_threshold',
+  noShowTier2BanDays: 'no_show_tier2_ban_days',
 } as const satisfies Record<keyof EffectiveRules, keyof BookingRule>;
 
 export type RuleName = keyof EffectiveRules;
@@ -88,6 +115,15 @@ export function rowToOverrides(row: Selectable<BookingRule> | undefined): RuleOv
     overrides[name] = name === 'releaseTime' && typeof value === 'string' ? value.slice(0, 8) : (value ?? null);
   }
   return overrides as RuleOverrides;
+}
+
+/**
+ * The SELECT list of one booking_rule row joined as `alias`, each column named
+ * `${alias}_${column}`, for a query that reads the rules with other facts in one statement (the
+ * patient's queue status, visit/queue.ts); `overridesFromColumns` reads them back.
+ */
+export function ruleColumnsSql(alias: string): string {
+  return ruleNames.map((name) => `${alias}.${ruleColumns[name]} AS ${alias}_${ruleColumns[name]}`).join(', ');
 }
 
 /**

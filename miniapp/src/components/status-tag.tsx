@@ -10,6 +10,9 @@ const TONES: Record<AppointmentStatus, string> = {
   cancelled: 'muted',
   expired: 'muted',
   no_show: 'danger',
+  called: 'warning',
+  in_visit: '',
+  passed: 'danger',
 };
 
 export function StatusTag({ status }: { status: AppointmentStatus }) {

@@ -4,7 +4,7 @@
  * src/app.config.ts, so none ever enters the WeChat mini-program's packages.
  */
 export default defineAppConfig({
-  pages: ['pages/today/index', 'pages/schedule/index', 'pages/me/index', 'pages/login/index', 'pages/password/index'],
+  pages: ['pages/today/index', 'pages/schedule/index', 'pages/me/index', 'pages/login/index', 'pages/password/index', 'pages/queue/index', 'pages/patient/index'],
   window: {
     backgroundTextStyle: 'light',
     navigationBarBackgroundColor: '#0b6bcb',

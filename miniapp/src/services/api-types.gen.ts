@@ -1425,6 +1425,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/appointments/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 签到（本人预约，就诊时段开始前 N 分钟至开始后 M 分钟；过号后可重新签到）
+         * @description 角色：patient
+         */
+        post: operations["postAppointmentsByIdCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/appointments/{id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 就诊进度：前面还有几人、正在叫号、就诊地点（轮询，单次查询）
+         * @description 角色：patient
+         */
+        get: operations["getAppointmentsByIdQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/sessions/{id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 我的候诊队列：计数、当前患者、候诊/过号/未签到列表
+         * @description 角色：doctor
+         */
+        get: operations["getDoctorSessionsByIdQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/queue-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 今日：我当天各场出诊的人数（总数、已签到、候诊、已完成、过号、爽约）
+         * @description 角色：doctor
+         */
+        get: operations["getDoctorQueueCounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/sessions/{id}/call-next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 叫号：呼叫队列中的下一位（同一时间只叫一位）
+         * @description 角色：doctor
+         */
+        post: operations["postDoctorSessionsByIdCallNext"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/appointments/{id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为我的患者签到（分诊台/诊室）
+         * @description 角色：doctor
+         */
+        post: operations["postDoctorAppointmentsByIdCheckIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/appointments/{id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 复呼：再次呼叫当前患者
+         * @description 角色：doctor
+         */
+        post: operations["postDoctorAppointmentsByIdRecall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/appointments/{id}/pass": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 过号：叫号未到（返回后重新签到，排在几位患者之后）
+         * @description 角色：doctor
+         */
+        post: operations["postDoctorAppointmentsByIdPass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/appointments/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 开始就诊
+         * @description 角色：doctor
+         */
+        post: operations["postDoctorAppointmentsByIdStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/appointments/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 完成就诊
+         * @description 角色：doctor
+         */
+        post: operations["postDoctorAppointmentsByIdComplete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/doctor/appointments/{id}/patient": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 就诊患者信息与健康档案（仅本人队列中已签到/叫号/就诊中的患者；每次查看均记录审计）
+         * @description 角色：doctor
+         */
+        get: operations["getDoctorAppointmentsByIdPatient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/bans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 预约限制（爽约暂停预约）列表
+         * @description 角色：admin
+         */
+        get: operations["getAdminBans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/bans/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 解除预约限制（须填写原因，记录审计）
+         * @description 角色：admin
+         */
+        post: operations["postAdminBansByIdLift"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/sms": {
         parameters: {
             query?: never;
@@ -1460,7 +1720,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "CHECK_IN_NOT_OPEN" | "CHECK_IN_CLOSED" | "VISIT_STATE_CONFLICT" | "PASS_LIMIT_REACHED" | "QUEUE_EMPTY" | "QUEUE_BUSY" | "BAN_NOT_FOUND" | "BAN_ALREADY_LIFTED" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1640,7 +1900,7 @@ export interface components {
             /** @description 订单号 */
             orderNo: string;
             /** @enum {string} */
-            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show" | "called" | "in_visit" | "passed";
             /** @description 就诊序号（本次出诊内唯一） */
             queueNumber: number;
             /** @description 挂号费（分） */
@@ -1722,6 +1982,20 @@ export interface components {
             waitlistCloseMinutes: number;
             /** @description 每位就诊人同时候补的出诊数上限 */
             waitlistMaxPerProfile: number;
+            /** @description 就诊时段开始前多少分钟可签到 */
+            checkInBeforeMinutes: number;
+            /** @description 就诊时段开始后多少分钟内仍可签到（迟到截止） */
+            checkInUntilMinutes: number;
+            /** @description 时段开始后超过多少分钟签到算迟到（排在按时患者之后） */
+            lateGraceMinutes: number;
+            /** @description 迟到或过号返回的患者排在多少位候诊患者之后 */
+            lateInterleave: number;
+            /** @description 过号超过多少次不再叫号 */
+            passLimit: number;
+            /** @description 第二档：统计窗口内爽约多少次 */
+            noShowTier2Threshold: number;
+            /** @description 第二档：暂停预约天数 */
+            noShowTier2BanDays: number;
         };
         /** @description null 表示继承上级（上级科室 → 全院 → 系统默认） */
         BookingRuleOverrides: {
@@ -1738,6 +2012,13 @@ export interface components {
             waitlistOfferHoldMinutes: number | null;
             waitlistCloseMinutes: number | null;
             waitlistMaxPerProfile: number | null;
+            checkInBeforeMinutes: number | null;
+            checkInUntilMinutes: number | null;
+            lateGraceMinutes: number | null;
+            lateInterleave: number | null;
+            passLimit: number | null;
+            noShowTier2Threshold: number | null;
+            noShowTier2BanDays: number | null;
         };
         AuditEntry: {
             id: number;
@@ -1768,7 +2049,7 @@ export interface components {
             id: number;
             orderNo: string;
             /** @enum {string} */
-            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show" | "called" | "in_visit" | "passed";
             /**
              * Format: date
              * @description 就诊日期（北京时间）
@@ -2017,6 +2298,115 @@ export interface components {
             noShowRate: number | null;
             waitlistFillRate: number | null;
             averageWaitMinutes: number | null;
+        };
+        QueueStatus: {
+            appointmentId: number;
+            /** @enum {string} */
+            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show" | "called" | "in_visit" | "passed";
+            queueNumber: number;
+            /** @description 前面还有几位候诊患者（仅已签到时） */
+            ahead: number | null;
+            /** @description 本场正在叫号/就诊的序号 */
+            callingNumber: number | null;
+            /** @description 就诊地点：科室 诊室 */
+            room: string;
+            /** @description 给患者看的当前状态 */
+            message: string;
+            checkIn: {
+                /** Format: date-time */
+                opensAt: string;
+                /** Format: date-time */
+                closesAt: string;
+                /** @description 现在可以签到 */
+                open: boolean;
+            };
+        };
+        SessionQueue: {
+            session: {
+                id: number;
+                date: string;
+                /** @enum {string} */
+                period: "morning" | "afternoon" | "evening";
+                startTime: string;
+                endTime: string;
+                /** @enum {string} */
+                status: "open" | "suspended";
+                departmentName: string;
+                room: string;
+            };
+            counts: components["schemas"]["QueueCounts"];
+            /** @description 正在叫号或就诊的患者 */
+            current: components["schemas"]["QueueEntry"] | null;
+            /** @description 候诊队列，按叫号顺序 */
+            waiting: components["schemas"]["QueueEntry"][];
+            passed: components["schemas"]["QueueEntry"][];
+            /** @description 尚未签到 */
+            notArrived: components["schemas"]["QueueEntry"][];
+        };
+        QueueCounts: {
+            total: number;
+            /** @description 已签到（含已叫号、就诊中、已完成） */
+            checkedIn: number;
+            /** @description 候诊 */
+            waiting: number;
+            completed: number;
+            passed: number;
+            noShow: number;
+        };
+        QueueEntry: {
+            appointmentId: number;
+            queueNumber: number;
+            patientName: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            /** @enum {string} */
+            status: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show" | "called" | "in_visit" | "passed";
+            slotStart: string;
+            /** @description 迟到或过号返回（插在按时患者之间） */
+            late: boolean;
+            passedCount: number;
+            checkedInAt: string | null;
+            calledAt: string | null;
+        };
+        VisitPatientDetail: {
+            appointmentId: number;
+            queueNumber: number;
+            status: string;
+            realName: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            age: number;
+            /** @enum {string} */
+            idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent";
+            idTypeLabel: string;
+            idNumberMasked: string;
+            healthRecord: {
+                bloodType: string;
+                rhFactor: string;
+                allergies: string;
+                chronicConditions: string;
+                medications: string;
+                notes: string;
+                updatedAt: string | null;
+            };
+        };
+        BookingBan: {
+            id: number;
+            accountId: number;
+            phone: string;
+            displayName: string | null;
+            tier: number;
+            noShowCount: number;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @description 限制的最后一天（北京时间） */
+            lastDay: string;
+            active: boolean;
+            liftedAt: string | null;
+            liftedBy: number | null;
+            liftReason: string | null;
         };
     };
     responses: never;
@@ -7619,6 +8009,13 @@ export interface operations {
                     waitlistOfferHoldMinutes?: number | null;
                     waitlistCloseMinutes?: number | null;
                     waitlistMaxPerProfile?: number | null;
+                    checkInBeforeMinutes: number | null;
+                    checkInUntilMinutes: number | null;
+                    lateGraceMinutes: number | null;
+                    lateInterleave: number | null;
+                    passLimit: number | null;
+                    noShowTier2Threshold: number | null;
+                    noShowTier2BanDays: number | null;
                 };
             };
         };
@@ -7790,6 +8187,13 @@ export interface operations {
                     waitlistOfferHoldMinutes?: number | null;
                     waitlistCloseMinutes?: number | null;
                     waitlistMaxPerProfile?: number | null;
+                    checkInBeforeMinutes: number | null;
+                    checkInUntilMinutes: number | null;
+                    lateGraceMinutes: number | null;
+                    lateInterleave: number | null;
+                    passLimit: number | null;
+                    noShowTier2Threshold: number | null;
+                    noShowTier2BanDays: number | null;
                 };
             };
         };
@@ -8030,7 +8434,7 @@ export interface operations {
                 departmentId?: string;
                 /** @description 编号（正整数） */
                 doctorId?: string;
-                status?: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+                status?: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show" | "called" | "in_visit" | "passed";
                 orderNo?: string;
                 /** @description 就诊人或账号手机号 */
                 phone?: string;
@@ -8330,7 +8734,7 @@ export interface operations {
                 departmentId?: string;
                 /** @description 编号（正整数） */
                 doctorId?: string;
-                status?: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show";
+                status?: "pending_payment" | "booked" | "checked_in" | "completed" | "cancelled" | "expired" | "no_show" | "called" | "in_visit" | "passed";
                 orderNo?: string;
                 /** @description 就诊人或账号手机号 */
                 phone?: string;
@@ -9365,6 +9769,975 @@ export interface operations {
             };
         };
     };
+    postAppointmentsByIdCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CHECK_IN_NOT_OPEN` 尚未到签到时间；`CHECK_IN_CLOSED` 已过签到时间，请到分诊台咨询；`VISIT_STATE_CONFLICT` 该预约当前状态不能进行此操作；`PASS_LIMIT_REACHED` 过号次数已达上限，不再叫号，请到分诊台咨询；`SESSION_SUSPENDED` 该医生本次出诊已停诊 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAppointmentsByIdQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueStatus"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDoctorSessionsByIdQueue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDoctorQueueCounts: {
+        parameters: {
+            query: {
+                /** @description 北京时间日期 YYYY-MM-DD */
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            sessionId: number;
+                            counts: components["schemas"]["QueueCounts"];
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDoctorSessionsByIdCallNext: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_SUSPENDED` 该医生本次出诊已停诊；`QUEUE_EMPTY` 暂无候诊患者；`QUEUE_BUSY` 当前患者尚未就诊完成或过号，请先处理当前患者 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDoctorAppointmentsByIdCheckIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CHECK_IN_NOT_OPEN` 尚未到签到时间；`CHECK_IN_CLOSED` 已过签到时间，请到分诊台咨询；`VISIT_STATE_CONFLICT` 该预约当前状态不能进行此操作；`PASS_LIMIT_REACHED` 过号次数已达上限，不再叫号，请到分诊台咨询；`SESSION_SUSPENDED` 该医生本次出诊已停诊 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDoctorAppointmentsByIdRecall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `VISIT_STATE_CONFLICT` 该预约当前状态不能进行此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDoctorAppointmentsByIdPass: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `VISIT_STATE_CONFLICT` 该预约当前状态不能进行此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDoctorAppointmentsByIdStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `VISIT_STATE_CONFLICT` 该预约当前状态不能进行此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postDoctorAppointmentsByIdComplete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionQueue"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `VISIT_STATE_CONFLICT` 该预约当前状态不能进行此操作 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDoctorAppointmentsByIdPatient: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPatientDetail"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `APPOINTMENT_NOT_FOUND` 预约不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminBans: {
+        parameters: {
+            query?: {
+                /** @description true：仅生效中 */
+                active?: "true" | "false";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["BookingBan"][];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    postAdminBansByIdLift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BookingBan"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `BAN_NOT_FOUND` 预约限制记录不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `BAN_ALREADY_LIFTED` 该预约限制已解除 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDevSms: {
         parameters: {
             query: {
@@ -9494,6 +10867,14 @@ export const errorMessages = {
   WAITLIST_SLOT_INVALID: "所选时段不属于该出诊",
   WAITLIST_ENTRY_NOT_FOUND: "候补记录不存在",
   WAITLIST_NOT_WAITING: "该候补已结束，不能取消",
+  CHECK_IN_NOT_OPEN: "尚未到签到时间",
+  CHECK_IN_CLOSED: "已过签到时间，请到分诊台咨询",
+  VISIT_STATE_CONFLICT: "该预约当前状态不能进行此操作",
+  PASS_LIMIT_REACHED: "过号次数已达上限，不再叫号，请到分诊台咨询",
+  QUEUE_EMPTY: "暂无候诊患者",
+  QUEUE_BUSY: "当前患者尚未就诊完成或过号，请先处理当前患者",
+  BAN_NOT_FOUND: "预约限制记录不存在",
+  BAN_ALREADY_LIFTED: "该预约限制已解除",
   SMS_TOO_FREQUENT: "验证码发送过于频繁，请稍后再试",
   SMS_DAILY_LIMIT: "今日验证码发送次数已达上限",
   DATABASE_BUSY: "系统繁忙，请稍后重试",

@@ -44,3 +44,15 @@ export function payAppointment(id: number) {
 export function cancelAppointment(id: number) {
   return call<Appointment>('POST', `/appointments/${id}/cancel`, { body: {} });
 }
+
+export type QueueStatus = import('./api-types.gen').components['schemas']['QueueStatus'];
+
+/** The live status of the visit: "已签到，前面还有 N 人", the number being called, where to go. One cheap read: poll it. */
+export function fetchQueueStatus(id: number) {
+  return call<QueueStatus>('GET', `/appointments/${id}/queue`, { quiet: true });
+}
+
+/** 签到 inside the window (or again after 过号); refusals (未到签到时间…) are toasted by the client. */
+export function checkIn(id: number) {
+  return call<QueueStatus>('POST', `/appointments/${id}/check-in`);
+}

@@ -23,6 +23,9 @@ export const APPOINTMENT_STATUS_LABELS: Record<string, string> = {
   cancelled: '已取消',
   expired: '已失效',
   no_show: '未就诊',
+  called: '叫号中',
+  in_visit: '就诊中',
+  passed: '已过号',
 };
 
 export const RELATION_LABELS: Record<string, string> = { self: '本人', child: '子女', parent: '父母', spouse: '配偶', other: '其他' };

@@ -14,6 +14,7 @@ import type { Appointment } from '../../services/types';
 import { formatFen, formatMinutes } from '../../utils/format';
 import { idParam } from '../../utils/navigation';
 import { cancelDeadline, formatInstant, inShanghai } from '../../utils/time';
+import { VisitStatus } from './visit-status';
 
 /** Cancellable by the patient: still pending or booked, and before the cut-off. */
 function cancellable(a: Appointment & { deadline: Dayjs }): boolean {
@@ -75,6 +76,7 @@ export default function AppointmentDetail() {
                 </View>
               )}
             </View>
+            <VisitStatus appointmentId={a.id} status={a.status} onChange={() => void reload(false)} />
             {(a.status === 'pending_payment' || a.status === 'booked') && (
               <View className="section rule">
                 取消规则：就诊开始前 {formatMinutes(a.cutoffMinutes)}，即 {a.deadline.format('M月D日 HH:mm')} 前可取消，已支付的挂号费原路退回；

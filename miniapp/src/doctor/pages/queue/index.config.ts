@@ -1,0 +1,1 @@
+export default definePageConfig({ navigationBarTitleText: '候诊队列', enablePullDownRefresh: true });
