@@ -9,11 +9,10 @@ import path from 'node:path';
 import { migrate } from '../functions/src/db/migrate.js';
 import { DEMO_ACCOUNTS, isDatabaseEmpty, loadDemoHospital } from '../functions/src/demo/demo-hospital.js';
 import { FRONT_END_APPS } from '../functions/src/http/static.js';
-import { deliverNotifications } from '../functions/src/jobs/deliver-notifications.js';
-import { sendReminders } from '../functions/src/jobs/send-reminders.js';
 import { generateSessions } from '../functions/src/schedule/generator.js';
 import { startServer } from '../functions/src/server.js';
 import { scriptDeps } from './lib.js';
+import { runScheduledJobsInBackground } from './scheduled-jobs.js';
 
 const deps = scriptDeps();
 await migrate(deps.db);
@@ -31,14 +30,10 @@ for (const app of FRONT_END_APPS) {
   execSync(app.buildCommand, { stdio: 'inherit' });
 }
 await startServer(deps);
-// What the scheduled jobs do in production, more often: reminders that fall due go into the
-// notification outbox, and the outbox is delivered.
-const deliver = () =>
-  sendReminders(deps)
-    .catch((error: unknown) => deps.log.error({ err: error }, 'visit reminders failed'))
-    .then(() => deliverNotifications(deps))
-    .catch((error: unknown) => deps.log.error({ err: error }, 'notification delivery failed'));
-setInterval(deliver, 5000).unref();
+// What the scheduled Lambdas do in production, here in the background and more often: reminders
+// and the notification outbox, expired holds, refunds to retry, waitlists that close, no-shows
+// and the bans they bring, the statistics rollup (scripts/scheduled-jobs.ts).
+runScheduledJobsInBackground(deps);
 
 const base = `http://localhost:${deps.config.port}`;
 console.log(`
