@@ -7,6 +7,7 @@ import { AccountsPage } from './pages/AccountsPage';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { AuditLogPage } from './pages/AuditLogPage';
+import { BansPage } from './pages/BansPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
@@ -43,6 +44,7 @@ export function App() {
         <Route path="approvals" element={<ApprovalsPage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />
+        <Route path="bans" element={<BansPage />} />
         <Route path="appointments" element={<AppointmentsPage />} />
         <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="messages" element={<MessagesPage />} />

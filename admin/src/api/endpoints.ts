@@ -9,6 +9,7 @@ import type {
   AdminDoctor,
   AdminMessage,
   Body,
+  BookingBan,
   AuditEntry,
   ClinicSession,
   DepartmentInput,
@@ -88,4 +89,10 @@ export const appointmentApi = {
   /** 取消预约 for the patient: refunded if paid, the patient is told the reason. */
   cancel: (id: number, reason: string) => call<AdminAppointmentDetail>('POST', `/admin/appointments/${id}/cancel`, { body: { reason }, quiet: true }),
   exportCsv: (filter: AppointmentFilter, filename: string) => download('/admin/export/appointments.csv', filter, filename),
+};
+
+export const banApi = {
+  list: (active: boolean) => call<{ items: BookingBan[] }>('GET', '/admin/bans', { query: { active: String(active) }, quiet: true }),
+  /** 解除预约限制 with the reason (audited). */
+  lift: (id: number, reason: string) => call<BookingBan>('POST', `/admin/bans/${id}/lift`, { body: { reason }, quiet: true }),
 };

@@ -7,6 +7,7 @@ import {
   FileSearchOutlined,
   ProfileOutlined,
   LogoutOutlined,
+  StopOutlined,
   MessageOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -28,6 +29,7 @@ const MENU = [
   { path: '/rules', name: '预约规则', icon: <SettingOutlined /> },
   { path: '/appointments', name: '预约管理', icon: <ProfileOutlined /> },
   { path: '/accounts', name: '账号管理', icon: <UserOutlined /> },
+  { path: '/bans', name: '预约限制', icon: <StopOutlined /> },
   { path: '/audit-log', name: '审计日志', icon: <FileSearchOutlined /> },
   { path: '/messages', name: '消息管理', icon: <MessageOutlined /> },
 ];
