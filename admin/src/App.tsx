@@ -16,6 +16,7 @@ import { LoginPage } from './pages/LoginPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulePage } from './pages/SchedulePage';
+import { WaitlistPage } from './pages/WaitlistPage';
 
 function useSession(): AdminSession | null {
   const [session, setSession] = useState(currentSession);
@@ -45,6 +46,7 @@ export function App() {
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="bans" element={<BansPage />} />
+        <Route path="waitlist" element={<WaitlistPage />} />
         <Route path="appointments" element={<AppointmentsPage />} />
         <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="messages" element={<MessagesPage />} />
