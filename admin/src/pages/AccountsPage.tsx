@@ -116,7 +116,7 @@ export function AccountsPage() {
   const columns: ProColumns<AdminAccount>[] = [
     { title: 'ID', dataIndex: 'id', width: 80, search: false },
     { title: '手机号', dataIndex: 'phone', width: 140, fieldProps: { placeholder: '手机号前缀，如 138', maxLength: 11 }, formItemProps: { rules: [{ pattern: /^\d{1,11}$/, message: '请输入数字' }] } },
-    { title: '姓名', dataIndex: 'displayName', search: false, render: (_, a) => a.displayName ?? '—' },
+    { title: '姓名', dataIndex: 'displayName', width: 120, search: false, render: (_, a) => a.displayName ?? '—' },
     {
       title: '角色',
       dataIndex: 'role',
@@ -197,6 +197,7 @@ export function AccountsPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (total) => `共 ${total} 个账号` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
+        scroll={{ x: 1030 }}
         toolBarRender={() => [
           <ModalForm<NewAdmin>
             key="new"

@@ -58,7 +58,7 @@ export function WaitlistPage() {
     {
       title: '出诊',
       dataIndex: 'session',
-      width: 260,
+      width: 240,
       search: false,
       onCell: (_, index) => ({ rowSpan: sessionRowSpan(rows, index ?? 0) }),
       render: (_, e) => (
@@ -81,7 +81,7 @@ export function WaitlistPage() {
     },
     { title: '就诊人', dataIndex: 'patientName', width: 90, search: false },
     { title: '手机号', dataIndex: 'phone', width: 120, search: false },
-    { title: '候补时段', dataIndex: 'slotStarts', width: 150, search: false, render: (_, e) => (e.slotStarts ? e.slotStarts.join('、') : '任意时段') },
+    { title: '候补时段', dataIndex: 'slotStarts', width: 130, search: false, render: (_, e) => (e.slotStarts ? e.slotStarts.join('、') : '任意时段') },
     { title: '加入时间（北京时间）', dataIndex: 'createdAt', width: 150, search: false, render: (_, e) => shanghaiDateTime(e.createdAt) },
     {
       title: '状态',
@@ -147,7 +147,7 @@ export function WaitlistPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条候补` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
-        scroll={{ x: 960 }}
+        scroll={{ x: 920 }}
         locale={{ emptyText: '没有符合条件的候补' }}
       />
     </PageContainer>
