@@ -3,7 +3,7 @@
  * API and MariaDB, built as `npm start` builds it: a ban made by the no-show sweep after three
  * missed visits, lifted from the page with a reason (audited); a patient account's 就诊人 drawer
  * showing the resident ID masked (the read audited); a waiting entry on the 候补 page with its
- * position. Screenshots go to test-artifacts/e2e/people-*.png, to be looked at.
+ * position; the waitlist rules on 预约规则 with their value in force and its source. Screenshots go to test-artifacts/e2e/people-*.png, to be looked at.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -153,5 +153,16 @@ describe('people pages at 1280 px', () => {
     expect(text).toContain('王*明');
     expect(text).toContain('候补中');
     await snap('05-waitlist');
+  });
+
+  it('预约规则: the waitlist rules with their value in force and where it comes from', async () => {
+    await openMenu('预约规则', 'rules');
+    const row = (label: string) => page.locator('.ant-table-tbody tr', { hasText: label });
+    await row('候补截止').waitFor(WAIT);
+    expect(await page.locator('[data-rule="waitlistCloseMinutes"]').innerText()).toBe('360');
+    expect(await page.locator('[data-rule="waitlistOfferHoldMinutes"]').innerText()).toBe('30');
+    expect(await page.locator('[data-rule="waitlistMaxPerProfile"]').innerText()).toBe('3');
+    expect(await row('候补截止').innerText()).toContain('系统默认');
+    await snap('06-rules');
   });
 });
