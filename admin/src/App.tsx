@@ -7,6 +7,7 @@ import { AccountsPage } from './pages/AccountsPage';
 import { ApprovalsPage } from './pages/ApprovalsPage';
 import { AppointmentsPage } from './pages/AppointmentsPage';
 import { AuditLogPage } from './pages/AuditLogPage';
+import { BansPage } from './pages/BansPage';
 import { ChangePasswordPage } from './pages/ChangePasswordPage';
 import { DashboardPage } from './pages/DashboardPage';
 import { DepartmentsPage } from './pages/DepartmentsPage';
@@ -15,6 +16,7 @@ import { LoginPage } from './pages/LoginPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulePage } from './pages/SchedulePage';
+import { WaitlistPage } from './pages/WaitlistPage';
 
 function useSession(): AdminSession | null {
   const [session, setSession] = useState(currentSession);
@@ -43,6 +45,8 @@ export function App() {
         <Route path="approvals" element={<ApprovalsPage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />
+        <Route path="bans" element={<BansPage />} />
+        <Route path="waitlist" element={<WaitlistPage />} />
         <Route path="appointments" element={<AppointmentsPage />} />
         <Route path="audit-log" element={<AuditLogPage />} />
         <Route path="messages" element={<MessagesPage />} />

@@ -4,6 +4,7 @@
  * route file is added here and to its audiences' groups (lambda/public-group.ts, doctor-group.ts).
  */
 import { adminRecordRoutes } from './admin/admin.routes.js';
+import { adminPeopleRoutes } from './admin/people.routes.js';
 import { adminUserRoutes } from './admin/users.routes.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { bookingRoutes } from './booking/booking.routes.js';
@@ -32,6 +33,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...waitlistRoutes);
   routes.push(...statisticsRoutes);
   routes.push(...visitRoutes);
+  routes.push(...adminPeopleRoutes);
   if (devRoutesEnabled(deps.config)) routes.push(...devRoutes);
   return routes;
 }

@@ -8,7 +8,10 @@ import type {
   AdminDepartment,
   AdminDoctor,
   AdminMessage,
+  AdminPatientProfile,
+  AdminWaitlistEntry,
   Body,
+  BookingBan,
   AuditEntry,
   ClinicSession,
   DepartmentInput,
@@ -49,6 +52,8 @@ export const userApi = {
   setStatus: (id: number, status: 'active' | 'disabled') => call<Account>('PUT', `/admin/users/${id}/status`, { body: { status } }),
   /** A new generated password for a doctor or admin, answered once; their logins end. */
   resetPassword: (id: number) => call<Response<'/api/v1/admin/users/{id}/password-reset', 'post'>>('POST', `/admin/users/${id}/password-reset`),
+  /** A patient account's 就诊人, masked by the server; each read is audited. */
+  profiles: (id: number) => call<{ items: AdminPatientProfile[] }>('GET', `/admin/users/${id}/profiles`, { quiet: true }),
 };
 
 export const ruleApi = {
@@ -88,4 +93,15 @@ export const appointmentApi = {
   /** 取消预约 for the patient: refunded if paid, the patient is told the reason. */
   cancel: (id: number, reason: string) => call<AdminAppointmentDetail>('POST', `/admin/appointments/${id}/cancel`, { body: { reason }, quiet: true }),
   exportCsv: (filter: AppointmentFilter, filename: string) => download('/admin/export/appointments.csv', filter, filename),
+};
+
+export const banApi = {
+  list: (active: boolean) => call<{ items: BookingBan[] }>('GET', '/admin/bans', { query: { active: String(active) }, quiet: true }),
+  /** 解除预约限制 with the reason (audited). */
+  lift: (id: number, reason: string) => call<BookingBan>('POST', `/admin/bans/${id}/lift`, { body: { reason }, quiet: true }),
+};
+
+export const waitlistApi = {
+  list: (query: Query<'/api/v1/admin/waitlist', 'get'>) =>
+    call<{ items: AdminWaitlistEntry[]; total: number; page: number; pageSize: number }>('GET', '/admin/waitlist', { query, quiet: true }),
 };

@@ -36,3 +36,6 @@ export type AuditEntry = Response<'/api/v1/admin/audit-log', 'get'>['items'][num
 export type AdminAppointment = Response<'/api/v1/admin/appointments', 'get'>['items'][number];
 export type AdminAppointmentDetail = Response<'/api/v1/admin/appointments/{id}', 'get'>;
 export type AdminMessage = Response<'/api/v1/admin/notifications', 'get'>['items'][number];
+export type BookingBan = Response<'/api/v1/admin/bans', 'get'>['items'][number];
+export type AdminPatientProfile = Response<'/api/v1/admin/users/{id}/profiles', 'get'>['items'][number];
+export type AdminWaitlistEntry = Response<'/api/v1/admin/waitlist', 'get'>['items'][number];

@@ -7,6 +7,8 @@ import {
   FileSearchOutlined,
   ProfileOutlined,
   LogoutOutlined,
+  HourglassOutlined,
+  StopOutlined,
   MessageOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -28,6 +30,8 @@ const MENU = [
   { path: '/rules', name: '预约规则', icon: <SettingOutlined /> },
   { path: '/appointments', name: '预约管理', icon: <ProfileOutlined /> },
   { path: '/accounts', name: '账号管理', icon: <UserOutlined /> },
+  { path: '/bans', name: '预约限制', icon: <StopOutlined /> },
+  { path: '/waitlist', name: '候补管理', icon: <HourglassOutlined /> },
   { path: '/audit-log', name: '审计日志', icon: <FileSearchOutlined /> },
   { path: '/messages', name: '消息管理', icon: <MessageOutlined /> },
 ];

@@ -73,6 +73,9 @@ export const ACTION_LABEL: Record<string, string> = {
   'health_record.update': '修改健康档案',
   'session.substitute': '替诊',
   'notification.retry': '重新发送消息',
+  'booking_ban.apply': '爽约暂停预约',
+  'booking_ban.lift': '解除预约限制',
+  'patient_profile.view': '查看患者就诊人',
 };
 export const actionLabel = (code: string): string => ACTION_LABEL[code] ?? code;
 

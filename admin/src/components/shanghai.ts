@@ -29,3 +29,9 @@ export function shanghaiDateTime(iso: string): string {
   const parts = Object.fromEntries(DATE_TIME.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }
+
+/** An instant (ISO string) as its Shanghai calendar day, `2026年12月4日` (how patients are told dates). */
+export function shanghaiChineseDay(iso: string): string {
+  const [y, m, d] = DAY.format(new Date(iso)).split('-');
+  return `${Number(y)}年${Number(m)}月${Number(d)}日`;
+}

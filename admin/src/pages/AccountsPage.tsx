@@ -3,28 +3,91 @@
  * (which ends all of the account's logins at once) and enable; create another administrator;
  * reset a doctor's or administrator's password (a generated one, shown once; they must change it
  * at their next login). Patients reset theirs themselves by SMS code.
- * Phones are masked by the server: admins see accounts, not personal data.
+ * Phones are masked by the server: admins see accounts, not personal data. A patient's 就诊人 open
+ * in a drawer, masked by the server too; the server audits each time it is opened.
  */
 import { PlusOutlined } from '@ant-design/icons';
 import { ModalForm, PageContainer, ProFormText, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Form, Popconfirm, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Drawer, Empty, Form, Popconfirm, Space, Spin, Table, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import { userApi } from '../api/endpoints';
-import type { AdminAccount, Body } from '../api/schema';
+import type { AdminAccount, AdminPatientProfile, Body } from '../api/schema';
 import { currentSession } from '../api/session';
 import { formErrorHandler } from '../components/formErrors';
 import { initialPassword, ROLE_LABEL } from '../components/labels';
 import { shanghaiDateTime } from '../components/shanghai';
+import { useLoad } from '../components/useLoad';
 
 type NewAdmin = Omit<Body<'/api/v1/admin/users', 'post'>, 'role'>;
 const ROLE_COLOR = { patient: 'default', doctor: 'blue', admin: 'purple' } as const;
+const RELATION_LABEL = { self: '本人', child: '子女', parent: '父母', spouse: '配偶', other: '其他' } as const;
+const GENDER_LABEL = { male: '男', female: '女' } as const;
+
+const PROFILE_COLUMNS = [
+  {
+    title: '姓名',
+    dataIndex: 'realName',
+    render: (_: unknown, p: AdminPatientProfile) => (
+      <span>
+        {p.realName}
+        {p.isDefault ? <Tag color="blue" style={{ marginLeft: 6 }}>默认</Tag> : null}
+      </span>
+    ),
+  },
+  { title: '关系', dataIndex: 'relation', width: 60, render: (r: AdminPatientProfile['relation']) => RELATION_LABEL[r] },
+  {
+    title: '证件',
+    dataIndex: 'idNumberMasked',
+    render: (_: unknown, p: AdminPatientProfile) => (
+      <span data-testid="profile-id-number">
+        <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }}>{p.idTypeLabel}</Typography.Text>
+        {p.idNumberMasked}
+      </span>
+    ),
+  },
+  { title: '手机号', dataIndex: 'phoneMasked', width: 120 },
+  { title: '性别', dataIndex: 'gender', width: 56, render: (g: AdminPatientProfile['gender']) => GENDER_LABEL[g] },
+  { title: '年龄', dataIndex: 'age', width: 56, align: 'right' as const, render: (age: number) => `${age} 岁` },
+];
+
+/** The 就诊人 of a patient account: loaded (and audited by the server) each time the drawer opens. */
+function ProfilesDrawer({ account, onClose }: { account: AdminAccount | null; onClose: () => void }) {
+  const profiles = useLoad(() => (account ? userApi.profiles(account.id) : Promise.resolve(undefined)), [account?.id]);
+  return (
+    <Drawer
+      title={account ? `就诊人 · ${account.displayName ?? account.phone}（${account.phone}）` : '就诊人'}
+      width={720}
+      open={account !== null}
+      onClose={onClose}
+      destroyOnHidden
+    >
+      <Typography.Paragraph type="secondary">证件号与手机号已脱敏；本次查看已记入审计日志。</Typography.Paragraph>
+      {profiles.loading ? (
+        <Spin />
+      ) : profiles.error ? (
+        <Alert
+          type="error"
+          showIcon
+          message="加载失败"
+          description={profiles.error.message}
+          action={<Button size="small" onClick={profiles.reload}>重试</Button>}
+        />
+      ) : !profiles.data?.items.length ? (
+        <Empty description="该账号还没有添加就诊人" />
+      ) : (
+        <Table<AdminPatientProfile> rowKey="id" size="small" pagination={false} columns={PROFILE_COLUMNS} dataSource={profiles.data.items} />
+      )}
+    </Drawer>
+  );
+}
 
 export function AccountsPage() {
   const { message, modal } = App.useApp();
   const table = useRef<ActionType>(null);
   const [form] = Form.useForm<NewAdmin>();
   const me = currentSession()?.account.id;
+  const [viewing, setViewing] = useState<AdminAccount | null>(null);
 
   async function resetPassword(account: AdminAccount) {
     const { password } = await userApi.resetPassword(account.id);
@@ -53,7 +116,7 @@ export function AccountsPage() {
   const columns: ProColumns<AdminAccount>[] = [
     { title: 'ID', dataIndex: 'id', width: 80, search: false },
     { title: '手机号', dataIndex: 'phone', width: 140, fieldProps: { placeholder: '手机号前缀，如 138', maxLength: 11 }, formItemProps: { rules: [{ pattern: /^\d{1,11}$/, message: '请输入数字' }] } },
-    { title: '姓名', dataIndex: 'displayName', search: false, render: (_, a) => a.displayName ?? '—' },
+    { title: '姓名', dataIndex: 'displayName', width: 120, search: false, render: (_, a) => a.displayName ?? '—' },
     {
       title: '角色',
       dataIndex: 'role',
@@ -81,12 +144,17 @@ export function AccountsPage() {
     {
       title: '操作',
       valueType: 'option',
-      width: 150,
+      width: 190,
       render: (_, a) =>
         a.id === me ? (
           <span className="rule-source">当前账号</span>
         ) : (
           <Space size="middle">
+            {a.role === 'patient' ? (
+              <a key="profiles" onClick={() => setViewing(a)} data-testid="account-profiles">
+                就诊人
+              </a>
+            ) : null}
             {a.status === 'active' ? (
               <Popconfirm key="off" title="停用该账号？" description="停用后其所有登录立即失效，且不能再登录。" okText="停用" cancelText="取消" onConfirm={() => setStatus(a, 'disabled')}>
                 <a>停用</a>
@@ -129,6 +197,7 @@ export function AccountsPage() {
         pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (total) => `共 ${total} 个账号` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}
         options={{ density: false, setting: false }}
+        scroll={{ x: 1030 }}
         toolBarRender={() => [
           <ModalForm<NewAdmin>
             key="new"
@@ -165,6 +234,7 @@ export function AccountsPage() {
           </ModalForm>,
         ]}
       />
+      <ProfilesDrawer account={viewing} onClose={() => setViewing(null)} />
     </PageContainer>
   );
 }

@@ -24,6 +24,9 @@ export const RULES: { name: RuleName; label: string; unit: string; min: number; 
   { name: 'passLimit', label: '过号超过多少次不再叫号', unit: '次', min: 0, max: 20 },
   { name: 'noShowTier2Threshold', label: '第二档：爽约多少次', unit: '次', min: 1, max: 100 },
   { name: 'noShowTier2BanDays', label: '第二档：暂停预约天数', unit: '天', min: 1, max: 3650 },
+  { name: 'waitlistOfferHoldMinutes', label: '候补成功后保留待支付', unit: '分钟', min: 1, max: 1440 },
+  { name: 'waitlistCloseMinutes', label: '候补截止（360 即前一天 18:00）', unit: '分钟（就诊日 0 点前）', min: 0, max: 10080 },
+  { name: 'waitlistMaxPerProfile', label: '每位就诊人同时候补最多', unit: '场', min: 1, max: 20 },
 ];
 
 export interface Resolved {

@@ -12,6 +12,7 @@
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
+import { maskPhone } from '../auth/phone.js';
 import type { Principal, RequestMeta } from '../context.js';
 import type { Db } from '../db/create-db.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
@@ -88,7 +89,7 @@ export interface BanView {
   liftReason: string | null;
 }
 
-/** Bans, newest first: `active` only those in force now (not lifted, not ended). */
+/** Bans, newest first: `active` only those in force now (not lifted, not ended). Phones come masked (admins see bans, not personal data). */
 export async function listBans(db: Db, filter: { active?: boolean; id?: number }, now: Date): Promise<BanView[]> {
   let q = db
     .selectFrom('booking_ban as b')
@@ -100,7 +101,7 @@ export async function listBans(db: Db, filter: { active?: boolean; id?: number }
   return rows.map((r) => ({
     id: r.id,
     accountId: r.account_id,
-    phone: r.phone,
+    phone: maskPhone(r.phone),
     displayName: r.display_name,
     tier: r.tier,
     noShowCount: r.no_show_count,

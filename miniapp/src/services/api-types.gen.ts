@@ -1685,6 +1685,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/users/{id}/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 患者账号的就诊人（证件号、手机号已脱敏；每次查看均记录审计）
+         * @description 角色：admin
+         */
+        get: operations["getAdminUsersByIdProfiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/waitlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 候补列表（按出诊、日期、科室、状态筛选，分页；候补中的带排队位次；姓名、手机号已脱敏）
+         * @description 角色：admin
+         */
+        get: operations["getAdminWaitlist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dev/sms": {
         parameters: {
             query?: never;
@@ -2407,6 +2447,55 @@ export interface components {
             liftedAt: string | null;
             liftedBy: number | null;
             liftReason: string | null;
+        };
+        AdminPatientProfile: {
+            id: number;
+            realName: string;
+            /**
+             * @description 本人/子女/父母/配偶/其他
+             * @enum {string}
+             */
+            relation: "self" | "child" | "parent" | "spouse" | "other";
+            /** @enum {string} */
+            idType: "resident_id" | "passport" | "hk_macao_permit" | "taiwan_permit" | "foreign_permanent";
+            idTypeLabel: string;
+            /** @description 脱敏证件号，完整号码从不返回 */
+            idNumberMasked: string;
+            phoneMasked: string;
+            /** @enum {string} */
+            gender: "male" | "female";
+            age: number;
+            isDefault: boolean;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AdminWaitlistEntry: {
+            id: number;
+            /** @enum {string} */
+            status: "waiting" | "fulfilled" | "cancelled" | "expired";
+            /** @description 候补中时在本场的排队位次（1 = 下一个） */
+            position: number | null;
+            /** @description 脱敏姓名，如 张*丰 */
+            patientName: string;
+            /** @description 脱敏账号手机号 */
+            phone: string;
+            /** @description 只候补这些时段（HH:MM）；null 表示任意时段 */
+            slotStarts: string[] | null;
+            /** Format: date-time */
+            createdAt: string;
+            appointmentId: number | null;
+            session: {
+                id: number;
+                /** Format: date */
+                date: string;
+                /** @enum {string} */
+                period: "morning" | "afternoon" | "evening";
+                startTime: string;
+                endTime: string;
+                doctorName: string;
+                departmentId: number;
+                departmentName: string;
+            };
         };
     };
     responses: never;
@@ -10720,6 +10809,150 @@ export interface operations {
             };
             /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminUsersByIdProfiles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminPatientProfile"][];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_FOUND` 请求的资源不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminWaitlist: {
+        parameters: {
+            query?: {
+                /** @description 出诊（排班）id */
+                sessionId?: string;
+                /** @description 编号（正整数） */
+                departmentId?: string;
+                /** @description 出诊日期起（北京时间，含） */
+                from?: string;
+                /** @description 出诊日期止（北京时间，含） */
+                to?: string;
+                /** @description waiting 候补中（默认）/ fulfilled 已候补成功 / cancelled 已取消 / expired 已截止 */
+                status?: "waiting" | "fulfilled" | "cancelled" | "expired";
+                page?: number;
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["AdminWaitlistEntry"][];
+                        total: number;
+                        page: number;
+                        pageSize: number;
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
