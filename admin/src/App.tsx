@@ -15,6 +15,7 @@ import { LoginPage } from './pages/LoginPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulePage } from './pages/SchedulePage';
+import { TemplatesPage } from './pages/TemplatesPage';
 
 function useSession(): AdminSession | null {
   const [session, setSession] = useState(currentSession);
@@ -40,6 +41,7 @@ export function App() {
         <Route path="departments" element={<DepartmentsPage />} />
         <Route path="doctors" element={<DoctorsPage />} />
         <Route path="schedule" element={<SchedulePage />} />
+        <Route path="templates" element={<TemplatesPage />} />
         <Route path="approvals" element={<ApprovalsPage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />
