@@ -98,7 +98,7 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     await page.getByRole('button', { name: '新增模板' }).click();
     const modal = page.locator('.ant-modal:visible');
     await choose(modal, '星期', new RegExp(`^${WEEKDAYS[isoWeekday(day)]}$`));
-    await modal.getByRole('button', { name: /确\s*认/ }).click();
+    await modal.getByRole('button', { name: /保\s*存/ }).click();
     await page.getByText('已新增模板').waitFor(WAIT);
     const templates = await page.locator('.ant-table-tbody').first().innerText();
     expect(templates).toContain(WEEKDAYS[isoWeekday(day)]);
@@ -123,6 +123,7 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     await page.getByTestId(`booked-${morning.id}`).waitFor(WAIT);
     expect(await page.getByTestId(`booked-${morning.id}`).innerText()).toBe('0 / 40');
     expect(await page.getByTestId(`booked-${afternoon.sessionId}`).innerText()).toBe('2 / 5');
+    expect(await page.getByTestId('week-total').innerText()).toBe('出诊 2 个，已约 2 / 号源 45');
     await snap('02-week-view');
   });
 
@@ -145,7 +146,8 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     await modal.getByRole('button', { name: '确认停诊' }).click();
     const status = page.getByTestId(`status-${afternoon.sessionId}`);
     await status.getByText('取消 2 个预约，退款 1 笔，通知 2 位患者').waitFor(WAIT);
-    expect(await status.innerText()).toContain('已停诊：医生外出会诊');
+    // The outcome shows at once; the status when the week's sessions have been read again.
+    await expect.poll(() => status.innerText()).toContain('已停诊：医生外出会诊');
     await snap('04-suspended');
     const left = await app.database.db.selectFrom('appointment').select('status').where('session_id', '=', afternoon.sessionId).execute();
     expect(left.map((a) => a.status)).toEqual(['cancelled', 'cancelled']);

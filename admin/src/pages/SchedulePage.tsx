@@ -78,10 +78,11 @@ export function SchedulePage() {
   const doctorName = (id: number) => doctors.data?.find((d) => d.id === id)?.name ?? `医生 #${id}`;
   const replace = (updated: ClinicSession) => setRows((list) => list.map((s) => (s.id === updated.id ? updated : s)));
   const today = shanghaiToday();
+  const week = rows.reduce((t, s) => (s.status === 'open' ? { booked: t.booked + totals(s).booked, capacity: t.capacity + totals(s).capacity } : t), { booked: 0, capacity: 0 });
 
   const columns: ProColumns<ClinicSession>[] = [
-    { title: '日期', dataIndex: 'date', width: 140, render: (_, s) => `${s.date} ${WEEKDAY_LABEL[dayjs(s.date).day()]}` },
-    { title: '时段', dataIndex: 'period', width: 150, render: (_, s) => `${PERIOD_LABEL[s.period]} ${hm(s.startTime)}–${hm(s.endTime)}` },
+    { title: '日期', dataIndex: 'date', width: 150, onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, s) => `${s.date} ${WEEKDAY_LABEL[dayjs(s.date).day()]}` },
+    { title: '时段', dataIndex: 'period', width: 160, onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, s) => `${PERIOD_LABEL[s.period]} ${hm(s.startTime)}–${hm(s.endTime)}` },
     { title: '医生', dataIndex: 'doctorId', width: 100, render: (_, s) => doctorName(s.doctorId) },
     { title: '挂号费', dataIndex: 'feeFen', width: 90, align: 'right', render: (_, s) => yuan(s.feeFen) },
     {
@@ -101,7 +102,7 @@ export function SchedulePage() {
     {
       title: '状态',
       dataIndex: 'status',
-      width: 260,
+      width: 230,
       render: (_, s) => (
         <Space direction="vertical" size={2} data-testid={`status-${s.id}`}>
           {s.status === 'suspended' ? (
@@ -157,6 +158,9 @@ export function SchedulePage() {
             <DatePicker picker="week" allowClear={false} value={monday} onChange={(d) => d && setMonday(mondayOf(d))} format={() => `${from} 至 ${to}`} style={{ width: 230 }} />
             <Button onClick={() => setMonday((m) => m.add(7, 'day'))}>下一周</Button>
             <Button type="link" onClick={() => setMonday(mondayOf(shanghaiToday()))}>本周</Button>
+            <span data-testid="week-total" style={{ color: 'rgba(0,0,0,0.45)', fontSize: 13 }}>
+              出诊 {rows.filter((s) => s.status === 'open').length} 个，已约 {week.booked} / 号源 {week.capacity}
+            </span>
           </Space>
         }
         expandable={{

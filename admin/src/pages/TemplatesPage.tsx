@@ -138,6 +138,7 @@ export function TemplatesPage() {
         form={form}
         width={480}
         modalProps={{ destroyOnHidden: true, onCancel: () => setEditing(null) }}
+        submitter={{ searchConfig: { submitText: '保存' } }}
         initialValues={
           editing && editing !== 'new'
             ? { weekday: editing.weekday, startTime: hm(editing.startTime), endTime: hm(editing.endTime), slotMinutes: editing.slotMinutes, capacityPerSlot: editing.capacityPerSlot, feeYuan: editing.feeFen / 100, active: editing.active }
