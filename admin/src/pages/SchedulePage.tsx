@@ -158,7 +158,7 @@ export function SchedulePage() {
             <DatePicker picker="week" allowClear={false} value={monday} onChange={(d) => d && setMonday(mondayOf(d))} format={() => `${from} 至 ${to}`} style={{ width: 230 }} />
             <Button onClick={() => setMonday((m) => m.add(7, 'day'))}>下一周</Button>
             <Button type="link" onClick={() => setMonday(mondayOf(shanghaiToday()))}>本周</Button>
-            <span data-testid="week-total" style={{ color: 'rgba(0,0,0,0.45)', fontSize: 13 }}>
+            <span data-testid="week-total" style={{ color: 'rgba(0,0,0,0.45)', fontSize: 13, whiteSpace: 'nowrap' }}>
               出诊 {rows.filter((s) => s.status === 'open').length} 个，已约 {week.booked} / 号源 {week.capacity}
             </span>
           </Space>
