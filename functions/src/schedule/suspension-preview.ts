@@ -2,11 +2,11 @@
  * 停诊预览: before an admin suspends a session, the appointments the suspension would cancel —
  * exactly those `suspendWithin` (booking/suspend.ts) takes, i.e. the statuses the 'suspend'
  * transition starts from — with whether each was paid (so is refunded). Patients' names and
- * phones are masked like every other admin view (admin/appointments.ts).
+ * phones are masked like every other admin view (patient/masking.ts, auth/phone.ts).
  */
 import * as z from 'zod';
 import { maskPhone } from '../auth/phone.js';
-import { maskName } from '../admin/appointments.js';
+import { maskName } from '../patient/masking.js';
 import { fromStatuses } from '../booking/transitions.js';
 import type { Db } from '../db/create-db.js';
 import { AppError } from '../errors.js';
