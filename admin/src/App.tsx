@@ -16,6 +16,7 @@ import { LoginPage } from './pages/LoginPage';
 import { MessagesPage } from './pages/MessagesPage';
 import { RulesPage } from './pages/RulesPage';
 import { SchedulePage } from './pages/SchedulePage';
+import { TemplatesPage } from './pages/TemplatesPage';
 import { WaitlistPage } from './pages/WaitlistPage';
 
 function useSession(): AdminSession | null {
@@ -42,6 +43,7 @@ export function App() {
         <Route path="departments" element={<DepartmentsPage />} />
         <Route path="doctors" element={<DoctorsPage />} />
         <Route path="schedule" element={<SchedulePage />} />
+        <Route path="templates" element={<TemplatesPage />} />
         <Route path="approvals" element={<ApprovalsPage />} />
         <Route path="rules" element={<RulesPage />} />
         <Route path="accounts" element={<AccountsPage />} />

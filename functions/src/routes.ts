@@ -17,6 +17,7 @@ import { notificationRoutes } from './notification/notification.routes.js';
 import { patientRoutes } from './patient/patient.routes.js';
 import { bookingRuleRoutes } from './rules/booking-rules.routes.js';
 import { scheduleRoutes } from './schedule/schedule.routes.js';
+import { sessionAdminRoutes } from './schedule/session-admin.routes.js';
 import { substitutionRoutes } from './schedule/substitution.routes.js';
 import { statisticsRoutes } from './statistics/statistics.routes.js';
 import { devRoutes, systemRoutes } from './system/system.routes.js';
@@ -30,6 +31,7 @@ export function apiRoutes(deps: Pick<AppDeps, 'config'>): RouteSpec[] {
   routes.push(...bookingRoutes, ...bookingRuleRoutes, ...adminRecordRoutes);
   routes.push(...notificationRoutes);
   routes.push(...substitutionRoutes);
+  routes.push(...sessionAdminRoutes);
   routes.push(...waitlistRoutes);
   routes.push(...statisticsRoutes);
   routes.push(...visitRoutes);

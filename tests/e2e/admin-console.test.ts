@@ -255,7 +255,7 @@ describe('admin console at 1280 px', () => {
     await snap('12-capacity');
     await row.getByText('停诊').click();
     const preview = page.locator('.ant-modal-content .ant-alert');
-    await expect.poll(() => preview.innerText().catch(() => '')).toContain('停诊将取消该场次已预约的 2 个号');
+    await expect.poll(() => preview.innerText().catch(() => '')).toContain('停诊将取消以下 2 个预约，其中 0 笔已支付将原路退款');
     await page.getByLabel('停诊原因（将通知患者）').fill('医生临时外出会诊');
     await snap('13-suspend-preview');
     await page.getByRole('button', { name: '确认停诊' }).click();

@@ -14,6 +14,12 @@ import type {
   BookingBan,
   AuditEntry,
   ClinicSession,
+  GenerationResult,
+  ScheduleTemplate,
+  SubstituteDoctor,
+  Substitution,
+  SuspensionPreview,
+  TemplateInput,
   DepartmentInput,
   DoctorInput,
   LoginSession,
@@ -71,6 +77,20 @@ export const sessionApi = {
   addSlot: (sessionId: number, body: Body<'/api/v1/admin/sessions/{id}/slots', 'post'>) =>
     call<ClinicSession>('POST', `/admin/sessions/${sessionId}/slots`, { body, quiet: true }),
   suspend: (sessionId: number, reason: string) => call<Suspension>('POST', `/admin/sessions/${sessionId}/suspend`, { body: { reason }, quiet: true }),
+  /** The appointments a 停诊 would cancel now (masked), and which of them are refunded. */
+  suspensionPreview: (sessionId: number) => call<SuspensionPreview>('GET', `/admin/sessions/${sessionId}/appointments`),
+  substitutes: (sessionId: number) => call<{ items: SubstituteDoctor[] }>('GET', `/admin/sessions/${sessionId}/substitutes`),
+  substitute: (sessionId: number, body: { doctorId: number; reason: string }) =>
+    call<Substitution>('POST', `/admin/sessions/${sessionId}/substitute`, { body, quiet: true }),
+};
+
+export const templateApi = {
+  list: (doctorId: number) => call<{ items: ScheduleTemplate[] }>('GET', `/admin/doctors/${doctorId}/templates`),
+  create: (doctorId: number, body: TemplateInput) => call<{ items: ScheduleTemplate[] }>('POST', `/admin/doctors/${doctorId}/templates`, { body, quiet: true }),
+  update: (doctorId: number, templateId: number, body: TemplateInput) =>
+    call<{ items: ScheduleTemplate[] }>('PUT', `/admin/doctors/${doctorId}/templates/${templateId}`, { body, quiet: true }),
+  remove: (doctorId: number, templateId: number) => call<{ items: ScheduleTemplate[] }>('DELETE', `/admin/doctors/${doctorId}/templates/${templateId}`),
+  generate: () => call<GenerationResult>('POST', '/admin/schedule/generate'),
 };
 
 export const auditApi = {

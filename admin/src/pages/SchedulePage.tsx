@@ -1,10 +1,11 @@
 /**
  * 排班管理: a department's sessions for one week with booked / capacity; per slot a capacity
- * edit (never below what is booked: the server refuses), 加号 (an extra slot), and 停诊 with a
- * preview of what it cancels (every appointment not yet seen is cancelled, refunded and told).
+ * edit (never below what is booked: the server refuses), 加号 (an extra slot), 停诊 with a
+ * preview of the appointments it cancels, and 替诊 (ScheduleActions.tsx); each row keeps what
+ * its last 停诊 / 替诊 did.
  */
-import { ModalForm, PageContainer, ProFormDigit, ProFormTextArea, ProFormTimePicker, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { Alert, App, Button, DatePicker, Form, InputNumber, Progress, Select, Space, Table, Tag } from 'antd';
+import { ModalForm, PageContainer, ProFormDigit, ProFormTimePicker, ProTable, type ProColumns } from '@ant-design/pro-components';
+import { App, Button, DatePicker, Form, InputNumber, Progress, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useEffect, useMemo, useState } from 'react';
 import { departmentApi, doctorApi, sessionApi } from '../api/endpoints';
@@ -13,6 +14,7 @@ import { formErrorHandler } from '../components/formErrors';
 import { PERIOD_LABEL, WEEKDAY_LABEL, yuan } from '../components/labels';
 import { formatDay, mondayOf, shanghaiToday } from '../components/shanghai';
 import { useLoad } from '../components/useLoad';
+import { SubstituteModal, SuspendModal } from './ScheduleActions';
 
 type Slot = ClinicSession['slots'][number];
 const totals = (s: ClinicSession) => s.slots.reduce((t, slot) => ({ booked: t.booked + slot.booked, capacity: t.capacity + slot.capacity }), { booked: 0, capacity: 0 });
@@ -55,7 +57,9 @@ export function SchedulePage() {
   const [adding, setAdding] = useState<ClinicSession | null>(null);
   const [suspending, setSuspending] = useState<ClinicSession | null>(null);
   const [addForm] = Form.useForm();
-  const [suspendForm] = Form.useForm<{ reason: string }>();
+  const [substituting, setSubstituting] = useState<ClinicSession | null>(null);
+  // What the last 停诊 / 替诊 of a row did, shown on the row until the page is left.
+  const [outcomes, setOutcomes] = useState<Record<number, string>>({});
   const departments = useLoad(() => departmentApi.list().then((r) => r.items), []);
   // Departments that hold doctors: a 大科 with only 小科 beneath has no sessions of its own.
   const choices = useMemo(() => (departments.data ?? []).filter((d) => d.doctorCount > 0), [departments.data]);
@@ -74,10 +78,11 @@ export function SchedulePage() {
   const doctorName = (id: number) => doctors.data?.find((d) => d.id === id)?.name ?? `医生 #${id}`;
   const replace = (updated: ClinicSession) => setRows((list) => list.map((s) => (s.id === updated.id ? updated : s)));
   const today = shanghaiToday();
+  const week = rows.reduce((t, s) => (s.status === 'open' ? { booked: t.booked + totals(s).booked, capacity: t.capacity + totals(s).capacity } : t), { booked: 0, capacity: 0 });
 
   const columns: ProColumns<ClinicSession>[] = [
-    { title: '日期', dataIndex: 'date', width: 140, render: (_, s) => `${s.date} ${WEEKDAY_LABEL[dayjs(s.date).day()]}` },
-    { title: '时段', dataIndex: 'period', width: 150, render: (_, s) => `${PERIOD_LABEL[s.period]} ${hm(s.startTime)}–${hm(s.endTime)}` },
+    { title: '日期', dataIndex: 'date', width: 150, onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, s) => `${s.date} ${WEEKDAY_LABEL[dayjs(s.date).day()]}` },
+    { title: '时段', dataIndex: 'period', width: 160, onCell: () => ({ style: { whiteSpace: 'nowrap' } }), render: (_, s) => `${PERIOD_LABEL[s.period]} ${hm(s.startTime)}–${hm(s.endTime)}` },
     { title: '医生', dataIndex: 'doctorId', width: 100, render: (_, s) => doctorName(s.doctorId) },
     { title: '挂号费', dataIndex: 'feeFen', width: 90, align: 'right', render: (_, s) => yuan(s.feeFen) },
     {
@@ -97,31 +102,35 @@ export function SchedulePage() {
     {
       title: '状态',
       dataIndex: 'status',
-      width: 160,
-      render: (_, s) =>
-        s.status === 'suspended' ? (
-          <Tag color="red" title={s.suspendReason ?? undefined}>停诊{s.suspendReason ? `：${s.suspendReason}` : ''}</Tag>
-        ) : s.date < today ? (
-          <Tag>已结束</Tag>
-        ) : (
-          <Tag color="green">出诊</Tag>
-        ),
+      width: 230,
+      render: (_, s) => (
+        <Space direction="vertical" size={2} data-testid={`status-${s.id}`}>
+          {s.status === 'suspended' ? (
+            <Tag color="red" title={s.suspendReason ?? undefined}>已停诊{s.suspendReason ? `：${s.suspendReason}` : ''}</Tag>
+          ) : s.date < today ? (
+            <Tag>已结束</Tag>
+          ) : (
+            <Tag color="green">出诊</Tag>
+          )}
+          {outcomes[s.id] && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{outcomes[s.id]}</Typography.Text>}
+        </Space>
+      ),
     },
     {
       title: '操作',
       valueType: 'option',
-      width: 110,
+      width: 150,
       render: (_, s) =>
         s.status === 'open' && s.date >= today
           ? [
               <a key="add" onClick={() => setAdding(s)}>加号</a>,
+              <a key="substitute" onClick={() => setSubstituting(s)}>替诊</a>,
               <a key="suspend" style={{ color: '#cf1322' }} onClick={() => setSuspending(s)}>停诊</a>,
             ]
           : [],
     },
   ];
 
-  const preview = suspending ? totals(suspending).booked : 0;
   return (
     <PageContainer title="排班管理" subTitle="按科室、按周查看出诊与号源">
       <ProTable<ClinicSession>
@@ -149,6 +158,9 @@ export function SchedulePage() {
             <DatePicker picker="week" allowClear={false} value={monday} onChange={(d) => d && setMonday(mondayOf(d))} format={() => `${from} 至 ${to}`} style={{ width: 230 }} />
             <Button onClick={() => setMonday((m) => m.add(7, 'day'))}>下一周</Button>
             <Button type="link" onClick={() => setMonday(mondayOf(shanghaiToday()))}>本周</Button>
+            <span data-testid="week-total" style={{ color: 'rgba(0,0,0,0.45)', fontSize: 13, whiteSpace: 'nowrap' }}>
+              出诊 {rows.filter((s) => s.status === 'open').length} 个，已约 {week.booked} / 号源 {week.capacity}
+            </span>
           </Space>
         }
         expandable={{
@@ -195,35 +207,34 @@ export function SchedulePage() {
         <ProFormTimePicker name="endTime" label="结束时间" fieldProps={{ format: 'HH:mm', minuteStep: 5 }} rules={[{ required: true, message: '请选择结束时间' }]} />
         <ProFormDigit name="capacity" label="号源数" min={1} max={200} fieldProps={{ precision: 0 }} rules={[{ required: true, message: '请输入号源数' }]} />
       </ModalForm>
-      <ModalForm<{ reason: string }>
-        title={suspending ? `停诊：${suspending.date} ${PERIOD_LABEL[suspending.period]} ${doctorName(suspending.doctorId)}` : '停诊'}
-        open={suspending !== null}
-        form={suspendForm}
-        width={480}
-        modalProps={{ destroyOnHidden: true, onCancel: () => setSuspending(null) }}
-        submitter={{ searchConfig: { submitText: '确认停诊' }, submitButtonProps: { danger: true } }}
-        onFinish={async ({ reason }) => {
-          if (!suspending) return false;
-          try {
-            const result = await sessionApi.suspend(suspending.id, reason);
-            message.success(`已停诊：取消 ${result.cancelledAppointments} 个预约，退款 ${result.refundedAppointments} 笔，通知 ${result.notifiedPatients} 位患者`, 6);
-          } catch (e) {
-            return formErrorHandler(suspendForm, e);
-          }
-          setSuspending(null);
-          sessions.reload();
-          return true;
-        }}
-      >
-        <Alert
-          type={preview > 0 ? 'warning' : 'info'}
-          showIcon
-          style={{ marginBottom: 16 }}
-          message={preview > 0 ? `停诊将取消该场次已预约的 ${preview} 个号` : '该场次目前没有预约'}
-          description={preview > 0 ? '待支付的订单直接取消，已支付的原路退款，并短信通知每位患者。此操作不能撤销。' : '停诊后患者将不能再预约该场次。此操作不能撤销。'}
+      {suspending && (
+        <SuspendModal
+          session={suspending}
+          doctorName={doctorName(suspending.doctorId)}
+          onClose={() => setSuspending(null)}
+          onDone={(r) => {
+            const text = `取消 ${r.cancelledAppointments} 个预约，退款 ${r.refundedAppointments} 笔，通知 ${r.notifiedPatients} 位患者`;
+            message.success(`已停诊：${text}`, 6);
+            setOutcomes((o) => ({ ...o, [suspending.id]: text }));
+            setSuspending(null);
+            sessions.reload();
+          }}
         />
-        <ProFormTextArea name="reason" label="停诊原因（将通知患者）" fieldProps={{ maxLength: 200, showCount: true, rows: 3 }} rules={[{ required: true, whitespace: true, message: '请填写停诊原因' }]} />
-      </ModalForm>
+      )}
+      {substituting && (
+        <SubstituteModal
+          session={substituting}
+          doctorName={doctorName(substituting.doctorId)}
+          onClose={() => setSubstituting(null)}
+          onDone={(r) => {
+            const text = `${doctorName(r.fromDoctorId)} → ${doctorName(r.toDoctorId)}，转移 ${r.movedAppointments} 个预约，通知 ${r.notifiedPatients} 位患者`;
+            message.success(`已替诊：${text}`, 6);
+            setOutcomes((o) => ({ ...o, [substituting.id]: `替诊：${text}` }));
+            setSubstituting(null);
+            sessions.reload();
+          }}
+        />
+      )}
     </PageContainer>
   );
 }

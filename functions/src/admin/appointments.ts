@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import * as z from 'zod';
 import { maskPhone } from '../auth/phone.js';
+import { maskName } from '../patient/masking.js';
 import { appointmentStatuses } from '../booking/appointment-view.js';
 import { canMove } from '../booking/transitions.js';
 import { cancelByAdmin } from '../booking/cancel.js';
@@ -99,13 +100,7 @@ export const adminAppointmentDetailSchema = z.object({
   ),
 });
 
-/** 张三丰 → 张*丰, 李四 → 李*: a colleague on the phone can confirm it; a leak does not name anyone. */
-export function maskName(name: string): string {
-  const chars = Array.from(name);
-  if (chars.length <= 1) return '*';
-  if (chars.length === 2) return `${chars[0]}*`;
-  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars.at(-1)}`;
-}
+export { maskName };
 
 function filtered(db: Db, filter: AppointmentFilter) {
   let q = db

@@ -26,6 +26,7 @@
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
 import type { Principal, RequestMeta } from '../context.js';
+import type { Db } from '../db/create-db.js';
 import type { Doctor } from '../db/schema.js';
 import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
@@ -73,8 +74,8 @@ function refusal(from: DoctorFacts, to: DoctorFacts | undefined): AppError | und
   return undefined;
 }
 
-async function doctorFacts(trx: Trx, doctorId: number, lock: boolean): Promise<DoctorFacts | undefined> {
-  const query = trx.selectFrom('doctor').select(['id', 'name', 'department_id', 'title', 'active']).where('id', '=', doctorId);
+async function doctorFacts(db: Db | Trx, doctorId: number, lock: boolean): Promise<DoctorFacts | undefined> {
+  const query = db.selectFrom('doctor').select(['id', 'name', 'department_id', 'title', 'active']).where('id', '=', doctorId);
   return (lock ? query.modifyEnd(sql`lock in share mode`) : query).executeTakeFirst();
 }
 
@@ -169,4 +170,45 @@ export async function substituteDoctor(
       notifiedPatients: new Set(moving.map((a) => a.account_id)).size,
     };
   });
+}
+
+export interface EligibleSubstitute {
+  id: number;
+  name: string;
+  title: DoctorTitle;
+}
+
+/**
+ * The doctors session `sessionId` could be handed to now: every doctor of its department for
+ * whom `refusal` (the rules `substituteDoctor` checks) finds nothing and who has no session of
+ * their own at that date and period (SUBSTITUTE_BUSY), most senior first. A read without locks:
+ * `substituteDoctor` checks again under its own. The session's own state (suspended, started)
+ * is not checked here: the substitution answers those with their own codes.
+ */
+export async function eligibleSubstitutes(db: Db, sessionId: number): Promise<EligibleSubstitute[]> {
+  const session = await db.selectFrom('clinic_session').select(['doctor_id', 'department_id', 'session_date', 'period']).where('id', '=', sessionId).executeTakeFirst();
+  if (!session) throw new AppError('SESSION_NOT_FOUND');
+  const from = (await doctorFacts(db, session.doctor_id, false))!;
+  const candidates = await db
+    .selectFrom('doctor')
+    .select(['id', 'name', 'department_id', 'title', 'active'])
+    .where('department_id', '=', session.department_id)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('clinic_session as busy')
+            .select('busy.id')
+            .whereRef('busy.doctor_id', '=', 'doctor.id')
+            .where('busy.session_date', '=', session.session_date)
+            .where('busy.period', '=', session.period),
+        ),
+      ),
+    )
+    .orderBy('id')
+    .execute();
+  return candidates
+    .filter((to) => refusal({ ...from, department_id: session.department_id }, to) === undefined)
+    .sort((a, b) => TITLE_ORDER.indexOf(b.title) - TITLE_ORDER.indexOf(a.title) || a.id - b.id)
+    .map((d) => ({ id: d.id, name: d.name, title: d.title }));
 }

@@ -1341,6 +1341,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sessions/{id}/appointments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 停诊预览：停诊将取消的预约（待支付、待就诊；已支付的将退款；患者信息已脱敏）
+         * @description 角色：admin
+         */
+        get: operations["getAdminSessionsByIdAppointments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/sessions/{id}/substitutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 可替诊的医生（同科室、在职、职称不低于原医生、该日该时段无出诊），职称高的在前
+         * @description 角色：admin
+         */
+        get: operations["getAdminSessionsByIdSubstitutes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/waitlist": {
         parameters: {
             query?: never;
@@ -2174,6 +2214,26 @@ export interface components {
             toDoctorId: number;
             movedAppointments: number;
             notifiedPatients: number;
+        };
+        SuspensionPreview: {
+            sessionId: number;
+            items: {
+                id: number;
+                orderNo: string;
+                queueNumber: number;
+                /** @enum {string} */
+                status: "pending_payment" | "booked";
+                startTime: string;
+                feeFen: number;
+                patient: {
+                    /** @description 脱敏姓名 */
+                    name: string;
+                    /** @description 脱敏手机号 */
+                    phone: string;
+                };
+                /** @description 已支付：停诊时原路退款 */
+                paid: boolean;
+            }[];
         };
         WaitlistEntry: {
             id: number;
@@ -9463,6 +9523,149 @@ export interface operations {
             };
             /** @description `SUBSTITUTE_SAME_DOCTOR` 替诊医生不能是本次出诊的医生；`SUBSTITUTE_OTHER_DEPARTMENT` 替诊医生须为本科室的医生；`SUBSTITUTE_TITLE_TOO_LOW` 替诊医生的职称不能低于原出诊医生 */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminSessionsByIdAppointments: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuspensionPreview"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getAdminSessionsByIdSubstitutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 编号（正整数） */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            name: string;
+                            /** @enum {string} */
+                            title: "resident" | "attending" | "associate_chief" | "chief";
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `SESSION_NOT_FOUND` 排班不存在 */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
