@@ -323,6 +323,13 @@ describe('osls package', () => {
     }
   });
 
+  it("leaves pino's transport threads (thread-stream) out of every bundle: the logger writes to standard output", () => {
+    for (const fn of functions) {
+      expect(fn.meta.inputs.filter((path) => path.startsWith('node_modules/thread-stream/')), fn.name).toEqual([]);
+      expect(fn.meta.inputs, fn.name).toEqual(expect.arrayContaining(['node_modules/pino/pino.js', 'functions/src/lambda/no-thread-stream.cjs']));
+    }
+  });
+
   it('leaves mysql2 out of every bundle, imported only on demand (a DATABASE_URL), never at load', () => {
     for (const fn of functions) {
       expect(fn.meta.inputs.filter((path) => path.includes('node_modules/mysql2/')), fn.name).toEqual([]);
