@@ -10,6 +10,9 @@
  *   - fields that hold credentials or personal data (bodies, tokens, passwords, ID numbers,
  *     names, SQL) are replaced by `[redacted]`; a `phone` field is masked (138****8000);
  *   - any other string has phone numbers masked and ID numbers blanked.
+ *
+ * It writes to standard output (or `destination`), never through a pino transport: the Lambda
+ * bundles replace pino's transport threads with a stub (serverless.yml esbuild.alias).
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
 

@@ -257,8 +257,7 @@ describe('osls package', () => {
   it("bundles the patient's API without the doctor's and the admin's own route files, and the doctor's without the patient's", () => {
     const inputs = (name: string) => functions.find((f) => f.name === name)!.meta.inputs;
     const source = (name: string) => [...readZip(functions.find((f) => f.name === name)!.artifact).values()][0]!.toString('utf8');
-    // Admin pages that live in a shared file (catalog.routes.ts: the public catalogue and its admin
-    // pages) are bundled but never served (next test); these files serve no patient at all.
+    // These files serve no patient at all.
     const staffOnly = ['functions/src/admin/admin.routes.ts', 'functions/src/admin/users.routes.ts', 'functions/src/doctor/doctor.routes.ts', 'functions/src/schedule/schedule.routes.ts', 'functions/src/routes.ts'];
     expect(inputs('apiAdmin')).toEqual(expect.arrayContaining(staffOnly));
     expect(inputs('api').filter((path) => staffOnly.includes(path))).toEqual([]);
@@ -268,6 +267,21 @@ describe('osls package', () => {
     expect(inputs('api')).toEqual(expect.arrayContaining(patientOnly));
     expect(inputs('apiDoctor').filter((path) => patientOnly.includes(path) || path.startsWith('functions/src/admin/'))).toEqual([]);
     expect(source('apiDoctor').includes('/api/v1/me/profiles')).toBe(false);
+  });
+
+  it("defines no doctor's or admin's route in any route file of the patient's API", () => {
+    // An admin page kept in a shared file (catalog.routes.ts had the catalogue's) would be bundled
+    // and its schemas built at every cold start of the patient's function, though never served
+    // there: each audience's routes live in files of their own (catalog-admin.routes.ts…).
+    const staffRoute = /['`]\/api\/v1\/(admin|doctor)\//;
+    const routeFiles = functions.find((f) => f.name === 'api')!.meta.inputs.filter((path) => path.endsWith('.routes.ts'));
+    expect(routeFiles).toEqual(expect.arrayContaining(['functions/src/catalog/catalog.routes.ts', 'functions/src/booking/booking.routes.ts']));
+    expect(routeFiles.filter((path) => staffRoute.test(readFileSync(join(root, path), 'utf8')))).toEqual([]);
+    // The bundle names no such path either (http/audience.ts's bare prefixes aside).
+    const [source] = readZip(functions.find((f) => f.name === 'api')!.artifact).values();
+    expect(source!.toString('utf8').match(/\/api\/v1\/(admin|doctor)\/[\w{]+/g)).toBeNull();
+    const config = loadConfig({ APP_ENV: 'test', DATABASE_URL: 'mysql://nobody:none@127.0.0.1:1/none' });
+    expect(publicGroup({ config }).map((r) => r.path).filter((path) => audienceOf(path) !== 'public')).toEqual(['/api/v1/openapi.json']);
   });
 
   it('serves every route of routes.ts from exactly one function, the one API Gateway sends its path to', () => {
@@ -306,6 +320,13 @@ describe('osls package', () => {
         expect(gatewayTarget(route.method, route.path), key(route)).toBe(name);
         expect(HTTP_FUNCTIONS[name]!.audience, key(route)).toBe(audienceOf(route.path));
       }
+    }
+  });
+
+  it("leaves pino's transport threads (thread-stream) out of every bundle: the logger writes to standard output", () => {
+    for (const fn of functions) {
+      expect(fn.meta.inputs.filter((path) => path.startsWith('node_modules/thread-stream/')), fn.name).toEqual([]);
+      expect(fn.meta.inputs, fn.name).toEqual(expect.arrayContaining(['node_modules/pino/pino.js', 'functions/src/lambda/no-thread-stream.cjs']));
     }
   });
 

@@ -1,6 +1,6 @@
 /**
- * /api/v1/appointments (patients) and the suspension routes (doctors, admins): thin handlers
- * over book.ts, pay.ts, cancel.ts, my-appointments.ts and suspend.ts.
+ * /api/v1/appointments (patients): thin handlers over book.ts, pay.ts, cancel.ts and
+ * my-appointments.ts. Suspending a session (doctors, admins): suspension.routes.ts.
  */
 import * as z from 'zod';
 import { AppError } from '../errors.js';
@@ -11,7 +11,6 @@ import { appointmentSchema } from './appointment-view.js';
 import { bookAppointment, IDEMPOTENCY_KEY_PATTERN } from './book.js';
 import { cancelAppointment } from './cancel.js';
 import { getMyAppointment, listMyAppointments } from './my-appointments.js';
-import { suspendSession } from './suspend.js';
 
 const bodyId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 
@@ -21,18 +20,6 @@ function idempotencyKey(headers: Record<string, string | string[] | undefined>):
   if (typeof value !== 'string' || !IDEMPOTENCY_KEY_PATTERN.test(value)) throw new AppError('IDEMPOTENCY_KEY_INVALID');
   return value;
 }
-
-const suspensionSchema = z
-  .object({
-    sessionId: z.number().int(),
-    status: z.literal('suspended'),
-    cancelledAppointments: z.number().int(),
-    refundedAppointments: z.number().int(),
-    notifiedPatients: z.number().int(),
-  })
-  .meta({ id: 'SessionSuspension' });
-const suspendBody = z.strictObject({ reason: z.string().trim().min(1).max(200).meta({ description: '停诊原因，将通知患者' }) });
-const suspendErrors = ['SESSION_NOT_FOUND', 'SESSION_ALREADY_SUSPENDED', 'SESSION_STARTED'] as const;
 
 export const bookingRoutes = [
   defineRoute({
@@ -126,29 +113,5 @@ export const bookingRoutes = [
     response: appointmentSchema,
     errors: ['APPOINTMENT_NOT_FOUND', 'CANCEL_CUTOFF_PASSED', 'NOT_CANCELLABLE'],
     handler: ({ params, body, deps, principal, meta }) => cancelAppointment(deps, principal, params.id, body.reason, meta),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/admin/sessions/{id}/suspend',
-    tag: 'admin',
-    summary: '停诊：取消该次出诊的全部待就诊预约、退款并通知患者（管理员）',
-    auth: ['admin'],
-    params: idParams,
-    body: suspendBody,
-    response: suspensionSchema,
-    errors: suspendErrors,
-    handler: ({ params, body, deps, principal, meta }) => suspendSession(deps, principal, params.id, body.reason, meta),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/doctor/sessions/{id}/suspend',
-    tag: 'doctor',
-    summary: '停诊：取消本人该次出诊的全部待就诊预约、退款并通知患者（医生）',
-    auth: ['doctor'],
-    params: idParams,
-    body: suspendBody,
-    response: suspensionSchema,
-    errors: suspendErrors,
-    handler: ({ params, body, deps, principal, meta }) => suspendSession(deps, principal, params.id, body.reason, meta),
   }),
 ];

@@ -11,7 +11,7 @@ export function audienceOf(path: string): Audience {
   if (path.startsWith('/api/v1/admin/')) return 'admin';
   if (path.startsWith('/api/v1/doctor/')) return 'doctor';
   // The OpenAPI document describes every route, so it needs them all in its bundle: the admin
-  // function's, which carries nearly every route file already (admin pages sit in most of them).
+  // function's, whose group is the whole of routes.ts.
   if (path === '/api/v1/openapi.json') return 'admin';
   // Login, the catalogue, booking, the patient's own pages, health.
   return 'public';

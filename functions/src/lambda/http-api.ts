@@ -2,8 +2,8 @@
  * Turns a route group into the handler of one of the API's Lambda functions (serverless.yml:
  * one function per audience, http/audience.ts). Each function's entry passes a group that
  * imports only the route files of its audience, so esbuild leaves every other file out of its
- * bundle; the group is then cut to the audience's paths, as one route file may serve several
- * (catalog.routes.ts: the public catalogue and its admin pages). Dependencies and the app are
+ * bundle; the group is then cut to the audience's paths, as a few serve another's (the admin's
+ * group is all of routes.ts; system.routes.ts holds the admin's OpenAPI document beside /health). Dependencies and the app are
  * built at import, once per container, so warm invocations reuse the database client.
  *
  * @example

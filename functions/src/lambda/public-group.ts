@@ -1,8 +1,8 @@
 /**
  * The route files of the public and patient function (lambda/api.ts): sign-in, the catalogue,
- * booking and the patient's own pages. Not the doctor's or the admin's own route files (their
- * functions are lambda/api-doctor.ts and api-admin.ts); the admin pages of the files below are
- * bundled with them but not served (lambda/http-api.ts).
+ * booking and the patient's own pages. None of them defines a doctor's or an admin's route (those
+ * live in files of their own, e.g. catalog-admin.routes.ts, for lambda/api-doctor.ts and
+ * api-admin.ts), so this bundle builds no schema it does not serve (tests/deploy/lambda.test.ts).
  */
 import { authRoutes } from '../auth/auth.routes.js';
 import { bookingRoutes } from '../booking/booking.routes.js';

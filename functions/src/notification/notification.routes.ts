@@ -1,11 +1,10 @@
 /**
- * /api/v1/me/messages…: a patient's inbox (消息); /api/v1/me/wechat-consents: 订阅消息 consents;
- * /api/v1/admin/notifications…: the outbox for admins (消息管理), and sending a failed one again.
+ * /api/v1/me/messages…: a patient's inbox (消息); /api/v1/me/wechat-consents: 订阅消息 consents.
+ * The outbox for admins (消息管理): notification-admin.routes.ts.
  */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
 import { idParams, okSchema } from '../schemas.js';
-import { adminMessagePageSchema, adminMessageQuerySchema, adminMessageSchema, listMessages, retryNotification } from '../admin/messages.js';
 import { listInbox, markAllRead, markRead, recordWechatConsents, unreadCount } from './inbox.js';
 import { templateNames, type TemplateName } from './templates.js';
 
@@ -24,27 +23,6 @@ const messageSchema = z
   .meta({ id: 'InboxMessage' });
 
 export const notificationRoutes = [
-  defineRoute({
-    method: 'GET',
-    path: '/api/v1/admin/notifications',
-    tag: 'admin',
-    summary: '消息列表（按状态、渠道、模板、手机号、日期筛选，新的在前，分页；手机号已脱敏）',
-    auth: ['admin'],
-    query: adminMessageQuerySchema,
-    response: adminMessagePageSchema,
-    handler: ({ deps, query }) => listMessages(deps.db, query),
-  }),
-  defineRoute({
-    method: 'POST',
-    path: '/api/v1/admin/notifications/{id}/retry',
-    tag: 'admin',
-    summary: '重新发送一条发送失败的消息（重置发送次数，记入审计日志）',
-    auth: ['admin'],
-    params: idParams,
-    response: adminMessageSchema,
-    errors: ['NOTIFICATION_NOT_FOUND', 'NOTIFICATION_NOT_RETRYABLE'],
-    handler: ({ deps, principal, params, meta }) => retryNotification(deps.db, principal, params.id, meta, deps.clock.now()),
-  }),
   defineRoute({
     method: 'GET',
     path: '/api/v1/me/messages',

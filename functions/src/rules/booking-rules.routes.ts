@@ -1,16 +1,14 @@
 /**
- * /api/v1/admin/booking-rules: the global rules and per-department overrides; and
- * /api/v1/booking-rules, the rules in force as patients see them (public hospital policy). A stored value
- * of null means "inherit" (the parent department's, then the global row's, then the built-in
- * default; see booking-rules.ts). Reading and changing them: rule-settings.ts.
+ * /api/v1/booking-rules, the rules in force as patients see them (public hospital policy); the
+ * admin's settings of them: booking-rules-admin.routes.ts. Reading and changing them: rule-settings.ts.
  */
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
 import { idSchema } from '../schemas.js';
-import { deleteRuleOverrides, departmentRuleSet, listRuleSets, publicRules, saveRuleOverrides } from './rule-settings.js';
+import { publicRules } from './rule-settings.js';
 
 const count = (max: number) => z.number().int().min(0).max(max);
-const ruleFields = {
+export const ruleFields = {
   daysAhead: count(60).min(1).meta({ description: '提前放号天数' }),
   releaseTime: z
     .string()
@@ -36,34 +34,7 @@ const ruleFields = {
   noShowTier2BanDays: count(3650).min(1).meta({ description: '第二档：暂停预约天数' }),
 };
 
-/**
- * Rules added after the admin console was written: a PUT may leave them out, and then keeps
- * their stored values (a console that does not know them cannot reset them by saving).
- */
-const laterRules = new Set<string>(['waitlistOfferHoldMinutes', 'waitlistCloseMinutes', 'waitlistMaxPerProfile']);
-
-/** Every rule, each a value or null (inherit); PUT replaces the whole row (but for `laterRules` left out). */
-const overridesBody = z.strictObject(
-  Object.fromEntries(
-    Object.entries(ruleFields).map(([name, schema]) => [name, laterRules.has(name) ? schema.nullable().optional() : schema.nullable()]),
-  ) as {
-    [K in keyof typeof ruleFields]: z.ZodNullable<(typeof ruleFields)[K]>;
-  },
-);
-
-const effectiveSchema = z.object(ruleFields).meta({ id: 'EffectiveBookingRules' });
-const overridesSchema = z
-  .object(Object.fromEntries(Object.entries(ruleFields).map(([name, schema]) => [name, schema.nullable()])) as {
-    [K in keyof typeof ruleFields]: z.ZodNullable<(typeof ruleFields)[K]>;
-  })
-  .meta({ id: 'BookingRuleOverrides', description: 'null 表示继承上级（上级科室 → 全院 → 系统默认）' });
-const ruleSetSchema = z.object({
-  departmentId: z.number().int().nullable(),
-  overrides: overridesSchema,
-  effective: effectiveSchema,
-});
-
-const departmentParams = z.strictObject({ departmentId: idSchema });
+export const effectiveSchema = z.object(ruleFields).meta({ id: 'EffectiveBookingRules' });
 
 export const bookingRuleRoutes = [
   defineRoute({
@@ -76,62 +47,5 @@ export const bookingRuleRoutes = [
     response: effectiveSchema,
     errors: ['DEPARTMENT_NOT_FOUND'],
     handler: ({ deps, query }) => publicRules(deps.db, query.departmentId),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/api/v1/admin/booking-rules',
-    tag: 'admin',
-    summary: '全院预约规则及各科室的覆盖设置',
-    auth: ['admin'],
-    response: z.object({
-      defaults: effectiveSchema,
-      global: ruleSetSchema,
-      departments: z.array(ruleSetSchema.extend({ departmentName: z.string() })),
-    }),
-    handler: ({ deps }) => listRuleSets(deps.db),
-  }),
-  defineRoute({
-    method: 'PUT',
-    path: '/api/v1/admin/booking-rules',
-    tag: 'admin',
-    summary: '设置全院预约规则（null 表示使用系统默认值）',
-    auth: ['admin'],
-    body: overridesBody,
-    response: ruleSetSchema,
-    handler: ({ body, deps, principal, meta }) => saveRuleOverrides(deps.db, deps.clock.now(), principal, null, body, meta),
-  }),
-  defineRoute({
-    method: 'GET',
-    path: '/api/v1/admin/booking-rules/departments/{departmentId}',
-    tag: 'admin',
-    summary: '某科室的预约规则（覆盖设置与实际生效值）',
-    auth: ['admin'],
-    params: departmentParams,
-    response: ruleSetSchema,
-    errors: ['NOT_FOUND'],
-    handler: ({ params, deps }) => departmentRuleSet(deps.db, params.departmentId),
-  }),
-  defineRoute({
-    method: 'PUT',
-    path: '/api/v1/admin/booking-rules/departments/{departmentId}',
-    tag: 'admin',
-    summary: '设置某科室的预约规则覆盖（null 表示继承上级科室或全院规则）',
-    auth: ['admin'],
-    params: departmentParams,
-    body: overridesBody,
-    response: ruleSetSchema,
-    errors: ['NOT_FOUND'],
-    handler: ({ params, body, deps, principal, meta }) => saveRuleOverrides(deps.db, deps.clock.now(), principal, params.departmentId, body, meta),
-  }),
-  defineRoute({
-    method: 'DELETE',
-    path: '/api/v1/admin/booking-rules/departments/{departmentId}',
-    tag: 'admin',
-    summary: '删除某科室的预约规则覆盖（恢复继承）',
-    auth: ['admin'],
-    params: departmentParams,
-    response: ruleSetSchema,
-    errors: ['NOT_FOUND'],
-    handler: ({ params, deps, principal, meta }) => deleteRuleOverrides(deps.db, deps.clock.now(), principal, params.departmentId, meta),
   }),
 ];
