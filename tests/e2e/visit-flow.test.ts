@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ACCOUNTS, loadDemoHospital } from '../../functions/src/demo/demo-hospital.js';
 import { shanghaiDate, shanghaiToInstant } from '../../functions/src/time/shanghai.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { book, createPatients, createSession, tokenFor, type Hospital, type Patient, type Session } from '../support/scenario.js';
+import { book, createPatients, createSession, shanghaiDay, tokenFor, type Hospital, type Patient, type Session } from '../support/scenario.js';
 import { buildMiniapp, REPO_ROOT } from '../miniapp/build.js';
 import { ARTIFACTS, launchPhone, textOf } from './browser.js';
 
@@ -160,5 +160,26 @@ describe('the visit flow, doctor and patient side by side at 375 px', () => {
     await patientPage.reload();
     await seen(patientPage, '已就诊').waitFor(WAIT);
     await snap('completed');
+  });
+
+  it("a 停诊 the doctor asked for, approved by an admin, cancels the patient's next booking with its reason", async () => {
+    const tomorrow = await createSession(app.database.db, doctor, { date: shanghaiDay(app.clock.now(), 1), slots: [{ start: '09:00', capacity: 3 }] });
+    const booked = await book(app, demoPatient, tomorrow.slotIds[0]!);
+    expect(booked.status).toBe(201);
+    const requested = await app.request('POST', `/api/v1/doctor/sessions/${tomorrow.sessionId}/suspension-requests`, {
+      token: await tokenFor(app, doctor.doctorUserId, 'doctor'),
+      body: { reason: '外出参加省级学术会议' },
+    });
+    expect(requested.status).toBe(201);
+    const admin = await app.request('POST', '/api/v1/auth/login', { body: { phone: DEMO_ACCOUNTS.admin.phone, password: DEMO_ACCOUNTS.admin.password } });
+    const approved = await app.request('POST', `/api/v1/admin/suspension-requests/${requested.body.id}/approve`, { token: admin.body.tokens.accessToken });
+    expect(approved.status).toBe(200);
+
+    await patientPage.goto(patientUrl(`appointment/index?id=${booked.body.id}`));
+    await seen(patientPage, /取消时间/).waitFor(WAIT);
+    expect(await textOf(patientPage.locator('.section:visible').first())).toMatch(/已取消[\s\S]*外出参加省级学术会议/);
+    const row = await app.database.db.selectFrom('appointment').select(['status', 'cancel_reason']).where('id', '=', booked.body.id).executeTakeFirstOrThrow();
+    expect(row).toEqual({ status: 'cancelled', cancel_reason: '外出参加省级学术会议' });
+    await snap('suspended-by-request');
   });
 });
