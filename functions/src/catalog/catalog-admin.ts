@@ -140,17 +140,21 @@ export async function saveDepartment(
   };
   try {
     const savedId = await inTransaction(deps.db, async (trx) => {
+      // The row lock comes before any plain read: under REPEATABLE READ the first plain read fixes
+      // the snapshot, and the dependants must be counted as of after the lock was granted.
+      if (id !== undefined) {
+        const before = await trx.selectFrom('department').select(['id', 'active']).where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!before) throw new AppError('DEPARTMENT_NOT_FOUND');
+        if (before.active === 1 && !input.active) {
+          const refusal = departmentInUse(await countDependants(trx, id, now));
+          if (refusal) throw refusal;
+        }
+      }
       await checkParent(trx, input.parentId, id);
       let target = id;
       if (target === undefined) {
         target = Number((await trx.insertInto('department').values({ ...values, created_at: now }).executeTakeFirstOrThrow()).insertId);
       } else {
-        const before = await trx.selectFrom('department').select(['id', 'active']).where('id', '=', target).forUpdate().executeTakeFirst();
-        if (!before) throw new AppError('DEPARTMENT_NOT_FOUND');
-        if (before.active === 1 && !input.active) {
-          const refusal = departmentInUse(await countDependants(trx, target, now));
-          if (refusal) throw refusal;
-        }
         await trx.updateTable('department').set(values).where('id', '=', target).execute();
       }
       await recordAudit(trx, { actor, action: id === undefined ? 'department.create' : 'department.update', target: { type: 'department', id: target }, meta, summary: { ...input } }, now);
