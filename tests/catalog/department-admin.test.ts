@@ -63,8 +63,11 @@ describe('deactivating a department (PUT /api/v1/admin/departments/{id} with act
     const allowed = await put(dept, { name: '改名科室', active: false });
     expect([allowed.status, allowed.body.active]).toEqual([200, false]);
     expect((await state(dept)).audits).toEqual(['department.create', 'department.update', 'department.update']);
-    // Reactivating is never refused, nor is editing an inactive department that has dependants again.
-    expect((await put(dept, { name: '改名科室', active: true })).status).toBe(200);
+    // Only the step active → inactive is checked: editing an inactive department that has a
+    // dependant again, and reactivating it, are not refused.
+    await createDoctor(app, token, dept.id);
+    expect((await put(dept, { name: '停用科室', active: false })).status).toBe(200);
+    expect((await put(dept, { name: '停用科室', active: true })).status).toBe(200);
   });
 
   it('counts the doctors, sessions and active 小科 of its child departments', async () => {
