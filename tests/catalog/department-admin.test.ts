@@ -12,11 +12,12 @@ let app: TestApp;
 let token: string;
 beforeAll(async () => {
   app = await startTestApp();
+});
+afterAll(() => app.close());
+beforeEach(async () => {
   app.clock.freeze(MONDAY);
   token = (await adminOf(app)).accessToken;
 });
-afterAll(() => app.close());
-beforeEach(() => app.clock.freeze(MONDAY));
 
 type Dept = { id: number; code: string; name: string };
 
@@ -113,6 +114,7 @@ describe('deactivating a department (PUT /api/v1/admin/departments/{id} with act
     await deactivateDoctor(doctor.id, dept.id);
 
     app.clock.freeze(THURSDAY);
+    token = (await adminOf(app)).accessToken; // Monday's access token has expired by Thursday
     const refused = await put(dept, { active: false });
     expect(refused.status).toBe(409);
     expect(refused.body.error).toMatchObject({
