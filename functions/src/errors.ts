@@ -101,6 +101,7 @@ export const errorCatalog = {
   QUEUE_BUSY: [409, '当前患者尚未就诊完成或过号，请先处理当前患者'],
   BAN_NOT_FOUND: [404, '预约限制记录不存在'],
   BAN_ALREADY_LIFTED: [409, '该预约限制已解除'],
+  DEPARTMENT_IN_USE: [409, '该科室仍有在职医生、启用中的小科或未来出诊，请先调整后再停用'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -8,6 +8,7 @@ import { isDuplicateKey } from '../db/driver-errors.js';
 import { inTransaction, type Trx } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { shanghaiDate } from '../time/shanghai.js';
 import { TITLE_LABELS, type DoctorTitle } from './catalog.js';
 
 export interface DepartmentInput {
@@ -59,6 +60,66 @@ async function checkParent(trx: Trx, parentId: number | null, selfId?: number): 
   }
 }
 
+/** What still depends on a department: reasons it may not be deactivated. */
+export interface DepartmentDependants {
+  activeDoctors: number;
+  activeChildDepartments: number;
+  futureSessions: number;
+}
+
+/**
+ * Counts what depends on a department and its 小科: active doctors, active child departments,
+ * and sessions from today (Shanghai) on that are not 停诊. Call it with the department row locked.
+ */
+async function countDependants(trx: Trx, departmentId: number, now: Date): Promise<DepartmentDependants> {
+  const children = await trx.selectFrom('department').select(['id', 'active']).where('parent_id', '=', departmentId).execute();
+  const ids = [departmentId, ...children.map((c) => c.id)];
+  const doctors = await trx
+    .selectFrom('doctor')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('department_id', 'in', ids)
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  const sessions = await trx
+    .selectFrom('clinic_session')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('department_id', 'in', ids)
+    .where('session_date', '>=', shanghaiDate(now))
+    .where('status', '!=', 'suspended')
+    .executeTakeFirstOrThrow();
+  return {
+    activeDoctors: Number(doctors.n),
+    activeChildDepartments: children.filter((c) => c.active === 1).length,
+    futureSessions: Number(sessions.n),
+  };
+}
+
+/** 409 DEPARTMENT_IN_USE naming each dependant and what the admin must change first. */
+function departmentInUse(d: DepartmentDependants): AppError | undefined {
+  const held: string[] = [];
+  const fix: string[] = [];
+  if (d.activeDoctors > 0) {
+    held.push(`${d.activeDoctors} 位在职医生`);
+    fix.push('医生');
+  }
+  if (d.activeChildDepartments > 0) {
+    held.push(`${d.activeChildDepartments} 个启用中的小科`);
+    fix.push('小科');
+  }
+  if (d.futureSessions > 0) {
+    held.push(`${d.futureSessions} 个未来出诊`);
+    fix.push('排班');
+  }
+  if (held.length === 0) return undefined;
+  return new AppError('DEPARTMENT_IN_USE', `该科室仍有 ${held.join('、')}，请先调整${fix.join('和')}后再停用`, { ...d });
+}
+
+/**
+ * Creates or updates a department. Deactivating one (active → inactive) is refused with
+ * DEPARTMENT_IN_USE while active doctors, active 小科 or future non-停诊 sessions depend on it or
+ * its 小科; the check runs under the department's row lock in the same transaction as the update.
+ * Reactivation and other edits are never refused for dependants.
+ */
 export async function saveDepartment(
   deps: AppDeps,
   actor: Principal,
@@ -79,13 +140,21 @@ export async function saveDepartment(
   };
   try {
     const savedId = await inTransaction(deps.db, async (trx) => {
+      // The row lock comes before any plain read: under REPEATABLE READ the first plain read fixes
+      // the snapshot, and the dependants must be counted as of after the lock was granted.
+      if (id !== undefined) {
+        const before = await trx.selectFrom('department').select(['id', 'active']).where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!before) throw new AppError('DEPARTMENT_NOT_FOUND');
+        if (before.active === 1 && !input.active) {
+          const refusal = departmentInUse(await countDependants(trx, id, now));
+          if (refusal) throw refusal;
+        }
+      }
       await checkParent(trx, input.parentId, id);
       let target = id;
       if (target === undefined) {
         target = Number((await trx.insertInto('department').values({ ...values, created_at: now }).executeTakeFirstOrThrow()).insertId);
       } else {
-        const before = await trx.selectFrom('department').select('id').where('id', '=', target).executeTakeFirst();
-        if (!before) throw new AppError('DEPARTMENT_NOT_FOUND');
         await trx.updateTable('department').set(values).where('id', '=', target).execute();
       }
       await recordAudit(trx, { actor, action: id === undefined ? 'department.create' : 'department.update', target: { type: 'department', id: target }, meta, summary: { ...input } }, now);
@@ -145,8 +214,9 @@ export async function listDoctorsForAdmin(db: Db, departmentId?: number): Promis
   }));
 }
 
+/** Locks the department row so a concurrent deactivation (saveDepartment) waits for this doctor write. */
 async function checkDepartment(trx: Trx, departmentId: number): Promise<void> {
-  const dep = await trx.selectFrom('department').select('id').where('id', '=', departmentId).executeTakeFirst();
+  const dep = await trx.selectFrom('department').select('id').where('id', '=', departmentId).forUpdate().executeTakeFirst();
   if (!dep) throw new AppError('DEPARTMENT_NOT_FOUND');
 }
 
