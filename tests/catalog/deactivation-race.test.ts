@@ -50,17 +50,18 @@ describe.each(drivers)('session creation racing department deactivation on %s', 
       }
       await db.updateTable('department').set({ active: 1 }).where('id', '=', dept.id).execute();
 
-      // Stagger the two by 0–3 ms either way so both orders and the overlap all occur.
-      const lead = (round % 7) - 3;
-      const pause = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+      // Hold the deactivation back by 0–12 ms (creation reads the doctor and the rules before its
+      // transaction, so it starts later) so both orders and the overlap occur.
+      const lead = (round % 7) * 2;
+      const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
       const [created, deactivation] = await Promise.all([
-        pause(lead).then(() =>
+        pause(0).then(() =>
           app.request('POST', '/api/v1/admin/sessions', {
             token,
             body: { doctorId: doctor.id, date: '2026-12-02', startTime: '08:00', endTime: '10:00', slotMinutes: 30, capacityPerSlot: 4, feeFen: 1000 },
           }),
         ),
-        pause(-lead).then(() => app.request('PUT', `/api/v1/admin/departments/${dept.id}`, { token, body: { code: dept.code, name: dept.name, active: false } })),
+        pause(lead).then(() => app.request('PUT', `/api/v1/admin/departments/${dept.id}`, { token, body: { code: dept.code, name: dept.name, active: false } })),
       ]);
       const outcome = `${created.status}:${created.body?.error?.code ?? ''} / ${deactivation.status}:${deactivation.body?.error?.code ?? ''}`;
       outcomes.push(outcome);

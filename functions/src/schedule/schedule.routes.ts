@@ -69,7 +69,7 @@ const templateSchema = z
   .meta({ id: 'ScheduleTemplate' });
 const templates = z.object({ items: z.array(templateSchema) });
 const range = z.strictObject({ from: localDateSchema.optional(), to: localDateSchema.optional() });
-const sessionErrors = ['DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID', 'SESSION_IN_PAST'] as const;
+const sessionErrors = ['DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID', 'SESSION_IN_PAST', 'DEPARTMENT_INACTIVE'] as const;
 const templateParams = z.strictObject({ id: idSchema, templateId: idSchema });
 
 export const scheduleRoutes = [
