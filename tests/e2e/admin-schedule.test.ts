@@ -1,12 +1,15 @@
 /**
  * 出诊模板 and 排班管理 in real headless Chromium at 1280 px, against the real API and MariaDB,
- * built as `npm start` builds it: a doctor is given a weekly template, the generator makes the
- * sessions and they are found in the department's week view; a session with a paid and an
+ * built as `npm start` builds it: a doctor is given a weekly template, the generator is run for a
+ * chosen range and lists what it made (and, run again, that it made nothing), a generated
+ * session is booked by a registered patient, and the sessions are found in the department's
+ * week view; a session with a paid and an
  * unpaid booking is 停诊'd after its preview lists both (refund vs. cancel); another session is
  * 替诊'd to a more senior colleague. Screenshots go to test-artifacts/e2e/schedule-*.png, to be
  * looked at.
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +17,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffAccount } from '../../functions/src/auth/staff-accounts.js';
 import { addDays, isoWeekday, shanghaiDate } from '../../functions/src/time/shanghai.js';
+import { registerPatient } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { appointmentAction, book, createDoctor, createPatients, createSession, type Hospital, type Session } from '../support/scenario.js';
 import { REPO_ROOT } from '../miniapp/build.js';
@@ -104,14 +108,68 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     expect(templates).toContain(WEEKDAYS[isoWeekday(day)]);
     expect(templates).toContain('上午 08:00–12:00');
 
-    await page.getByRole('button', { name: '按模板生成排班' }).click();
+    // A range of its own choosing: from that day to a week later (Shanghai dates), typed into the picker.
+    const panel = page.getByTestId('generation-panel');
+    await panel.getByPlaceholder('开始日期').click();
+    await panel.getByPlaceholder('开始日期').fill(day);
+    await panel.getByPlaceholder('开始日期').press('Enter');
+    await panel.getByPlaceholder('结束日期').fill(addDays(day, 7));
+    await panel.getByPlaceholder('结束日期').press('Enter');
+    await panel.getByRole('button', { name: '按模板生成排班' }).click();
     const result = page.getByTestId('generation-result');
     await result.waitFor(WAIT);
-    expect(await result.innerText()).toContain(`${day} ${WEEKDAYS[isoWeekday(day)]}`);
-    await snap('01-template-generated');
-    const made = await app.database.db.selectFrom('clinic_session').select(['id', 'template_id']).where('doctor_id', '=', doctor.doctorId).where('session_date', '=', day).where('period', '=', 'morning').execute();
-    expect(made).toHaveLength(1);
-    expect(made[0]!.template_id).not.toBeNull();
+    const departmentName = (await app.database.db.selectFrom('department').select('name').where('id', '=', doctor.departmentId).executeTakeFirstOrThrow()).name;
+    const summary = await result.locator('.ant-descriptions').innerText();
+    expect(summary).toContain(`${day} 至 ${addDays(day, 7)}`);
+    expect(summary.replace(/\s+/g, ' ')).toContain('新增排班 2');
+    // The sessions it made: that day and a week later, the doctor, the department, the places.
+    const rows = await result.locator('.ant-tabs-tabpane-active .ant-table-tbody tr').allInnerTexts();
+    expect(rows.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual(
+      [day, addDays(day, 7)].map((d) => `${d} ${WEEKDAYS[isoWeekday(d)]} 上午 08:00–12:00 ${departmentName} 陈立新 40 新增`),
+    );
+    await snap('01-range-generated');
+    const made = await app.database.db.selectFrom('clinic_session').select(['id', 'template_id', 'session_date']).where('doctor_id', '=', doctor.doctorId).where('period', '=', 'morning').orderBy('session_date').execute();
+    expect(made.map((s) => s.session_date)).toEqual([day, addDays(day, 7)]);
+    expect(made.every((s) => s.template_id !== null)).toBe(true);
+
+    // The same range again makes nothing: both dates are listed as already generated.
+    await panel.getByRole('button', { name: '按模板生成排班' }).click();
+    await expect.poll(async () => (await result.locator('.ant-descriptions').innerText()).replace(/\s+/g, ' '), WAIT).toContain('新增排班 0');
+    await result.getByRole('tab', { name: /未生成（2）/ }).click();
+    const skipped = await result.locator('.ant-tabs-tabpane-active .ant-table-tbody tr').allInnerTexts();
+    expect(skipped.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([day, addDays(day, 7)].map((d) => `${d} ${WEEKDAYS[isoWeekday(d)]} 上午 08:00–12:00 ${departmentName} 陈立新 已生成`));
+    await snap('02-range-again-skipped');
+    expect(await app.database.db.selectFrom('clinic_session').select('id').where('doctor_id', '=', doctor.doctorId).where('period', '=', 'morning').execute()).toHaveLength(2);
+  });
+
+  it('the generated session on that day (released: three days ahead) is bookable by a registered patient: 201, and its slot has exactly one place less', async () => {
+    const session = await app.database.db
+      .selectFrom('clinic_session')
+      .select('id')
+      .where('doctor_id', '=', doctor.doctorId)
+      .where('session_date', '=', day)
+      .where('period', '=', 'morning')
+      .executeTakeFirstOrThrow();
+    const slot = await app.database.db.selectFrom('slot').select(['id', 'remaining', 'capacity']).where('session_id', '=', session.id).orderBy('start_time').executeTakeFirstOrThrow();
+    expect([slot.remaining, slot.capacity]).toEqual([5, 5]);
+    const patient = await registerPatient(app);
+    const profile = await app.request('POST', '/api/v1/me/profiles', {
+      token: patient.accessToken,
+      body: { realName: '王建国', idType: 'resident_id', idNumber: '41130219650812456X', phone: patient.phone, relation: 'self' },
+    });
+    expect(profile.status).toBe(201);
+    // As the patient sees it in the doctor's calendar: released, five places in the first slot.
+    const calendar = await app.request('GET', `/api/v1/doctors/${doctor.doctorId}/sessions`);
+    const listed = (calendar.body.sessions as Array<{ id: number; slots: Array<{ id: number; remaining: number }> }>).find((s) => s.id === session.id);
+    expect(listed?.slots.find((s) => s.id === slot.id)?.remaining).toBe(5);
+    const booked = await app.request('POST', '/api/v1/appointments', {
+      token: patient.accessToken,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { slotId: slot.id, profileId: profile.body.id },
+    });
+    expect(booked.status).toBe(201);
+    const after = await app.database.db.selectFrom('slot').select('remaining').where('id', '=', slot.id).executeTakeFirstOrThrow();
+    expect(after.remaining).toBe(slot.remaining - 1);
   });
 
   it('finds the generated session in the department’s week view with booked / capacity', async () => {
@@ -121,10 +179,11 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     if (isoWeekday(shanghaiDate(new Date())) + 3 > 7) await page.getByRole('button', { name: '下一周' }).click();
     const morning = await app.database.db.selectFrom('clinic_session').select('id').where('doctor_id', '=', doctor.doctorId).where('session_date', '=', day).where('period', '=', 'morning').executeTakeFirstOrThrow();
     await page.getByTestId(`booked-${morning.id}`).waitFor(WAIT);
-    expect(await page.getByTestId(`booked-${morning.id}`).innerText()).toBe('0 / 40');
+    // One place taken by the patient above.
+    expect(await page.getByTestId(`booked-${morning.id}`).innerText()).toBe('1 / 40');
     expect(await page.getByTestId(`booked-${afternoon.sessionId}`).innerText()).toBe('2 / 5');
-    expect(await page.getByTestId('week-total').innerText()).toBe('出诊 2 个，已约 2 / 号源 45');
-    await snap('02-week-view');
+    expect(await page.getByTestId('week-total').innerText()).toBe('出诊 2 个，已约 3 / 号源 45');
+    await snap('03-week-view');
   });
 
   it('停诊 shows the two patients it cancels first (the paid one refunded), then the row says 已停诊 and what it did', async () => {
@@ -138,7 +197,7 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     expect(rows).toContain('退款 ¥25.00');
     expect(rows).toContain('取消订单');
     expect(rows).toMatch(/1\d{2}\*{4}\d{4}/);
-    await snap('03-suspend-preview');
+    await snap('04-suspend-preview');
 
     await modal.getByRole('button', { name: '确认停诊' }).click();
     await modal.getByText('请填写停诊原因').waitFor(WAIT);
@@ -148,7 +207,7 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     await status.getByText('取消 2 个预约，退款 1 笔，通知 2 位患者').waitFor(WAIT);
     // The outcome shows at once; the status when the week's sessions have been read again.
     await expect.poll(() => status.innerText()).toContain('已停诊：医生外出会诊');
-    await snap('04-suspended');
+    await snap('05-suspended');
     const left = await app.database.db.selectFrom('appointment').select('status').where('session_id', '=', afternoon.sessionId).execute();
     expect(left.map((a) => a.status)).toEqual(['cancelled', 'cancelled']);
   });
@@ -159,12 +218,12 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     const modal = page.locator('.ant-modal:visible');
     await choose(modal, '替诊医生', '林振华（主任医师）');
     await modal.getByLabel('替诊原因（记入审计日志）').fill('陈医生临时外出');
-    await snap('05-substitute-modal');
+    await snap('06-substitute-modal');
     await modal.getByRole('button', { name: '确认替诊' }).click();
     const status = page.getByTestId(`status-${morning.id}`);
     await status.getByText(/替诊：陈立新 → 林振华/).waitFor(WAIT);
     expect(await page.locator(`tr[data-row-key="${morning.id}"]`).innerText()).toContain('林振华');
-    await snap('06-substituted');
+    await snap('07-substituted');
     const row = await app.database.db.selectFrom('clinic_session').select('doctor_id').where('id', '=', morning.id).executeTakeFirstOrThrow();
     expect(row.doctor_id).toBe(chiefId);
   });
