@@ -171,4 +171,25 @@ describe.each(['America/New_York', 'Pacific/Auckland'])('the generator for a cho
     ]);
     expect((await app.request('GET', `/api/v1/admin/sessions?doctorId=${doctor.id}`, { token })).body.items).toEqual([]);
   });
+
+  it('does not make again a session its doctor handed to another (替诊), and says so', async () => {
+    app.clock.freeze(EARLY_TUESDAY);
+    const dept = await createDepartment(app, token);
+    const doctor = await createDoctor(app, token, dept.id, { name: '孙医生' });
+    const colleague = await createDoctor(app, token, dept.id, { name: '周医生' });
+    expect((await app.request('POST', `/api/v1/admin/doctors/${doctor.id}/templates`, { token, body: tuesdayMorning })).status).toBe(201);
+    const range = { from: '2026-12-08', to: '2026-12-08', doctorId: doctor.id };
+    const first = await generate(range);
+    expect(first.body.created).toBe(1);
+    const sessionId = first.body.sessions[0].sessionId as number;
+    const handed = await app.request('POST', `/api/v1/admin/sessions/${sessionId}/substitute`, { token, body: { doctorId: colleague.id, reason: '孙医生外出进修' } });
+    expect(handed.status).toBe(200);
+
+    const again = await generate(range);
+    expect(again.body).toMatchObject({ created: 0, skipped: 1, sessions: [] });
+    expect(again.body.skippedSessions).toEqual([
+      { doctorId: doctor.id, doctorName: '孙医生', departmentId: dept.id, departmentName: expect.any(String), date: '2026-12-08', period: 'morning', startTime: '08:00:00', endTime: '10:00:00', reason: 'handed_over', sessionId },
+    ]);
+    expect((await app.request('GET', `/api/v1/admin/sessions?doctorId=${doctor.id}`, { token })).body.items).toEqual([]);
+  });
 });
