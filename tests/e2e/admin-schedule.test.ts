@@ -2,15 +2,14 @@
  * 出诊模板 and 排班管理 in real headless Chromium at 1280 px, against the real API and MariaDB,
  * built as `npm start` builds it: a doctor is given a weekly template, the generator is run for a
  * chosen range and lists what it made (and, run again, that it made nothing), a generated
- * session is booked by a registered patient, and the sessions are found in the department's
+ * session is booked by a registered patient in the patient H5 app at 375 px, and the sessions are found in the department's
  * week view; a session with a paid and an
  * unpaid booking is 停诊'd after its preview lists both (refund vs. cancel); another session is
  * 替诊'd to a more senior colleague. Screenshots go to test-artifacts/e2e/schedule-*.png, to be
  * looked at.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -20,7 +19,8 @@ import { addDays, isoWeekday, shanghaiDate } from '../../functions/src/time/shan
 import { registerPatient } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { appointmentAction, book, createDoctor, createPatients, createSession, type Hospital, type Session } from '../support/scenario.js';
-import { REPO_ROOT } from '../miniapp/build.js';
+import { buildMiniapp, REPO_ROOT } from '../miniapp/build.js';
+import { launchPhone, textOf } from './browser.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts/e2e');
 const WAIT = { timeout: 15_000 };
@@ -50,6 +50,9 @@ async function choose(scope: ReturnType<Page['locator']>, label: string, option:
 
 beforeAll(async () => {
   await promisify(execFile)('npm', ['run', 'build', '-w', 'admin'], { cwd: REPO_ROOT, env: { ...process.env, NODE_ENV: 'production' }, maxBuffer: 64 * 1024 * 1024 });
+  // The patient H5 app books the generated session; built once per clone, as `npm start` does
+  // (tests/e2e/patient-journey.test.ts rebuilds it each run).
+  if (!existsSync(path.join(REPO_ROOT, 'miniapp/dist/h5/index.html'))) await buildMiniapp('h5');
   app = await startTestApp({}, undefined, { frontEnd: true });
   const db = app.database.db;
   await createStaffAccount(app.deps, 'system', { ...ADMIN, role: 'admin', displayName: '排班管理员' });
@@ -142,7 +145,7 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     expect(await app.database.db.selectFrom('clinic_session').select('id').where('doctor_id', '=', doctor.doctorId).where('period', '=', 'morning').execute()).toHaveLength(2);
   });
 
-  it('the generated session on that day (released: three days ahead) is bookable by a registered patient: 201, and its slot has exactly one place less', async () => {
+  it('a registered patient books the generated session in the patient H5 app at 375 px: 201, and its slot has exactly one place less', async () => {
     const session = await app.database.db
       .selectFrom('clinic_session')
       .select('id')
@@ -158,18 +161,46 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
       body: { realName: '王建国', idType: 'resident_id', idNumber: '41130219650812456X', phone: patient.phone, relation: 'self' },
     });
     expect(profile.status).toBe(201);
-    // As the patient sees it in the doctor's calendar: released, five places in the first slot.
-    const calendar = await app.request('GET', `/api/v1/doctors/${doctor.doctorId}/sessions`);
-    const listed = (calendar.body.sessions as Array<{ id: number; slots: Array<{ id: number; remaining: number }> }>).find((s) => s.id === session.id);
-    expect(listed?.slots.find((s) => s.id === slot.id)?.remaining).toBe(5);
-    const booked = await app.request('POST', '/api/v1/appointments', {
-      token: patient.accessToken,
-      headers: { 'idempotency-key': randomUUID() },
-      body: { slotId: slot.id, profileId: profile.body.id },
-    });
-    expect(booked.status).toBe(201);
+
+    const phone = await launchPhone({ screenshotPrefix: 'schedule-h5-' });
+    try {
+      const h5 = phone.page;
+      const shot = (name: string) => h5.screenshot({ path: path.join(ARTIFACTS, `schedule-h5-${name}.png`), fullPage: true });
+      let visits = 0;
+      // A fresh document per page (the query before the hash), as tests/e2e/patient-journey.test.ts does.
+      const open = (route: string) => h5.goto(`${app.baseUrl}/patient/?visit=${++visits}#/pages/${route}`);
+      const seen = (text: string | RegExp) => h5.getByText(text).filter({ visible: true }).first();
+      const button = (name: string | RegExp) => h5.locator('.nut-button:visible', { hasText: name });
+      await open('login/index');
+      await h5.getByPlaceholder('请输入手机号').fill(patient.phone);
+      await h5.getByPlaceholder('请输入密码').fill(patient.password);
+      await button(/^登录$/).click();
+      await h5.waitForFunction("localStorage.getItem('bx87h9.session') !== null");
+
+      await open(`department/index?id=${doctor.departmentId}`);
+      await seen('陈立新').click();
+      const first = h5.locator('.slot:visible', { hasText: '08:00-08:30' });
+      await expect.poll(() => textOf(first), WAIT).toContain('余5');
+      await shot('01-doctor-calendar');
+      await first.click();
+      await seen('王建国').waitFor();
+      await seen('¥10.00').waitFor();
+      await shot('02-confirm');
+      const answer = h5.waitForResponse((r) => r.url().endsWith('/api/v1/appointments') && r.request().method() === 'POST');
+      await button(/确认预约/).click();
+      expect((await answer).status()).toBe(201);
+      await expect.poll(() => textOf(h5.locator('.countdown-time:visible')), WAIT).toMatch(/^\d{2}:\d{2}$/);
+      await button(/确认支付/).click();
+      await seen('预约成功').waitFor();
+      await expect.poll(() => textOf(h5.locator('.queue-number:visible')), WAIT).toBe('1 号');
+      await shot('03-booked');
+    } finally {
+      await phone.browser.close();
+    }
     const after = await app.database.db.selectFrom('slot').select('remaining').where('id', '=', slot.id).executeTakeFirstOrThrow();
     expect(after.remaining).toBe(slot.remaining - 1);
+    const booked = await app.database.db.selectFrom('appointment').select(['status', 'profile_id']).where('slot_id', '=', slot.id).execute();
+    expect(booked).toEqual([{ status: 'booked', profile_id: profile.body.id }]);
   });
 
   it('finds the generated session in the department’s week view with booked / capacity', async () => {
