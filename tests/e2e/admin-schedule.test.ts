@@ -165,7 +165,10 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     const phone = await launchPhone({ screenshotPrefix: 'schedule-h5-' });
     try {
       const h5 = phone.page;
-      const shot = (name: string) => h5.screenshot({ path: path.join(ARTIFACTS, `schedule-h5-${name}.png`), fullPage: true });
+      const shot = async (name: string) => {
+        await h5.waitForTimeout(400); // let the page's slide-in transition settle
+        await h5.screenshot({ path: path.join(ARTIFACTS, `schedule-h5-${name}.png`), fullPage: true });
+      };
       let visits = 0;
       // A fresh document per page (the query before the hash), as tests/e2e/patient-journey.test.ts does.
       const open = (route: string) => h5.goto(`${app.baseUrl}/patient/?visit=${++visits}#/pages/${route}`);
