@@ -89,6 +89,16 @@ describe('the generator audits each session with its write', () => {
       ]);
     }
 
+    // The audit log API finds them by the action and by each session as target.
+    const byAction = await app.request('GET', `/api/v1/admin/audit-log?action=session.generate&actor=${admin.userId}&pageSize=100`, { token: admin.accessToken });
+    expect(byAction.status).toBe(200);
+    expect(byAction.body.items.map((e: { targetId: string }) => Number(e.targetId)).sort()).toEqual(made.map((s) => s.sessionId).sort());
+    const first = made[0]!;
+    const byTarget = await app.request('GET', `/api/v1/admin/audit-log?targetType=clinic_session&targetId=${first.sessionId}`, { token: admin.accessToken });
+    expect(byTarget.body.items.map((e: { action: string; actor: { role: string }; summary: { outcome: string } }) => [e.action, e.actor.role, e.summary.outcome])).toEqual([
+      ['session.generate', 'admin', 'created'],
+    ]);
+
     // Run again: nothing made, nothing more audited per session.
     expect((await generate({ from: '2026-12-01', to: '2026-12-10', doctorId: doctor.id })).body.created).toBe(0);
     expect(await sessionEntries(made.map((s) => s.sessionId))).toHaveLength(4);
@@ -116,8 +126,9 @@ describe('the generator audits each session with its write', () => {
     ]);
 
     expect((await app.request('DELETE', `/api/v1/admin/doctors/${doctor.id}/templates/${templateId}`, { token: admin.accessToken })).status).toBe(200);
-    const third = await generate(range);
-    expect(third.body).toMatchObject({ created: 0, rebuilt: 0, removed: 1 });
+    // A run filtered by doctor reads only the doctor's templates left: the removal is seen by a run over the whole hospital.
+    const third = await generate({ from: range.from, to: range.to });
+    expect(third.body).toMatchObject({ rebuilt: 0, removed: 1 });
     expect(await sessionsOf(doctor.id)).toEqual([]);
     expect((await sessionEntries([rebuilt])).map((e) => [e.actor_role, e.summary])).toEqual([
       ['admin', { outcome: 'rebuilt', doctorId: doctor.id, date: '2026-12-15', period: 'morning', templateId, replacedSessionId: original }],

@@ -20,16 +20,19 @@
  *   MAX_RANGE_DAYS days: two calendar months, enough for any whole month picked in the
  *   console and for the default booking window, while keeping one request's work (one short
  *   transaction per session) and its answer bounded.
- * - Audit: one `schedule.generate` entry per run with its range, filter and counts, written
- *   after the run (each session is its own short transaction, so a month's run never holds
- *   locks for long; a run cut off midway is completed and audited by running it again, which
- *   creates only what is still missing). The nightly job audits as `system`, and only when it
- *   changed something; an admin's run is always audited, as that admin.
+ * - Audit: each session created, rebuilt or removed gets one `session.generate` entry written
+ *   in the same short transaction as that write (issue 12: every admin write is audited with
+ *   it), so a run cut off midway leaves no session without its entry; running it again creates
+ *   only what is still missing. Each session is its own transaction so a month's run never
+ *   holds locks for long. Beside those, one `schedule.generate` entry per run with its range,
+ *   filter and counts — what the admin reads — written after the run, so it is missing for a run
+ *   that died. Entries are as the admin who ran it (with the request's id), or as `system` for
+ *   the nightly job, whose run-level entry is written only when it changed something.
  */
 import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
 import type { Principal, RequestMeta } from '../context.js';
-import { inTransaction } from '../db/transaction.js';
+import { inTransaction, type Trx } from '../db/transaction.js';
 import type { AppDeps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { getEffectiveRules, releaseAt, type EffectiveRules } from '../rules/booking-rules.js';
@@ -91,6 +94,16 @@ export interface GenerationReport extends GenerationSummary {
   skippedSessions: SkippedSession[];
 }
 
+/** The detail of a session's `session.generate` entry; a rebuild names the session it replaced. */
+type SessionAuditSummary = {
+  outcome: 'created' | 'rebuilt' | 'removed';
+  doctorId: number;
+  date: LocalDate;
+  period: Period;
+  templateId: number;
+  replacedSessionId?: number;
+};
+
 export interface GenerationRange {
   from?: LocalDate;
   to?: LocalDate;
@@ -138,6 +151,9 @@ const byDateThenDoctor = (a: Described, b: Described) =>
 async function runGenerator(deps: AppDeps, range: GenerationRange, actor: Principal | 'system', meta?: RequestMeta): Promise<GenerationReport> {
   const now = deps.clock.now();
   const today = shanghaiDate(now);
+  /** The entry of one session's write, in that write's transaction. */
+  const auditSession = (trx: Trx, sessionId: number, summary: SessionAuditSummary) =>
+    recordAudit(trx, { actor, action: 'session.generate', target: { type: 'clinic_session', id: sessionId }, meta, summary }, now);
   let templateQuery = deps.db
     .selectFrom('schedule_template as t')
     .innerJoin('doctor as d', 'd.id', 't.doctor_id')
@@ -211,7 +227,7 @@ async function runGenerator(deps: AppDeps, range: GenerationRange, actor: Princi
   // 1. Unreleased template sessions (within the range, for a ranged run): follow the template, or go away with it.
   let upcomingQuery = deps.db
     .selectFrom('clinic_session')
-    .select(['id', 'template_id', 'session_date', 'start_time', 'end_time', 'fee_fen', 'period'])
+    .select(['id', 'doctor_id', 'template_id', 'session_date', 'start_time', 'end_time', 'fee_fen', 'period'])
     .where('template_id', 'is not', null)
     .where('release_at', '>', now)
     .where('status', '=', 'open');
@@ -243,9 +259,14 @@ async function runGenerator(deps: AppDeps, range: GenerationRange, actor: Princi
       if (!locked || booked) return { kind: 'kept' as const };
       await trx.deleteFrom('slot').where('session_id', '=', session.id).execute();
       await trx.deleteFrom('clinic_session').where('id', '=', session.id).execute();
-      if (!live) return { kind: 'removed' as const };
+      const was = { doctorId: session.doctor_id, date: session.session_date, period: session.period, templateId: session.template_id! };
+      if (!live) {
+        await auditSession(trx, session.id, { outcome: 'removed', ...was });
+        return { kind: 'removed' as const };
+      }
       // Then the department, shared (sessions.ts, insertSession): deactivated meanwhile, the whole rebuild rolls back.
       const id = await insertSession(trx, await sessionShape(template, session.session_date), now);
+      await auditSession(trx, id, { outcome: 'rebuilt', ...was, period: template.period, replacedSessionId: session.id });
       return { kind: 'rebuilt' as const, id };
     }).catch((error: unknown) => {
       if (error instanceof AppError && error.code === 'DEPARTMENT_INACTIVE') return { kind: 'kept' as const };
@@ -321,7 +342,11 @@ async function runGenerator(deps: AppDeps, range: GenerationRange, actor: Princi
       }
       const shape = await sessionShape(template, date);
       try {
-        const id = await inTransaction(deps.db, (trx) => insertSession(trx, shape, now));
+        const id = await inTransaction(deps.db, async (trx) => {
+          const sessionId = await insertSession(trx, shape, now);
+          await auditSession(trx, sessionId, { outcome: 'created', doctorId: template.doctor_id, date, period: template.period, templateId: template.id });
+          return sessionId;
+        });
         report.created += 1;
         made({ ...describe(template, date), sessionId: id, capacity: capacityOf(template), outcome: 'created' });
       } catch (error) {
@@ -335,6 +360,7 @@ async function runGenerator(deps: AppDeps, range: GenerationRange, actor: Princi
   report.sessions.sort(byDateThenDoctor);
   report.skippedSessions.sort(byDateThenDoctor);
 
+  // The run's summary for the admin; each session's own entry was written with it above.
   const counts = { created: report.created, rebuilt: report.rebuilt, removed: report.removed, skipped: report.skipped };
   if (actor !== 'system') {
     const filter = { departmentId: range.departmentId ?? null, doctorId: range.doctorId ?? null };
