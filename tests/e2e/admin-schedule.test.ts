@@ -1,7 +1,8 @@
 /**
  * 出诊模板 and 排班管理 in real headless Chromium at 1280 px, against the real API and MariaDB,
  * built as `npm start` builds it: a doctor is given a weekly template, the generator is run for a
- * chosen range and lists what it made (and, run again, that it made nothing), a generated
+ * chosen range and lists what it made (and, run again, that it made nothing), the audit log
+ * shows one 按模板生成出诊 entry per session it made, a generated
  * session is booked by a registered patient in the patient H5 app at 375 px, and the sessions are found in the department's
  * week view; a session with a paid and an
  * unpaid booking is 停诊'd after its preview lists both (refund vs. cancel); another session is
@@ -143,6 +144,24 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     expect(skipped.map((r) => r.replace(/\s+/g, ' ').trim())).toEqual([day, addDays(day, 7)].map((d) => `${d} ${WEEKDAYS[isoWeekday(d)]} 上午 08:00–12:00 ${departmentName} 陈立新 已生成`));
     await snap('02-range-again-skipped');
     expect(await app.database.db.selectFrom('clinic_session').select('id').where('doctor_id', '=', doctor.doctorId).where('period', '=', 'morning').execute()).toHaveLength(2);
+  });
+
+  it('finds each session the run made in the audit log, as 按模板生成出诊 by the admin', async () => {
+    const made = await app.database.db.selectFrom('clinic_session').select('id').where('doctor_id', '=', doctor.doctorId).where('period', '=', 'morning').orderBy('id').execute();
+    await page.getByRole('menuitem', { name: /审计日志/ }).click();
+    await page.getByText(/共 \d+ 条/).waitFor(WAIT);
+    // The 操作 select lists every action, more than antd renders at once: search it.
+    await page.locator('.ant-form-item', { has: page.getByLabel('操作', { exact: true }) }).locator('.ant-select-selector').click();
+    await page.keyboard.type('按模板生成出诊');
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '按模板生成出诊' }).first().click();
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    const rows = page.locator('.ant-table-row', { hasText: '按模板生成出诊' });
+    await expect.poll(() => rows.count(), WAIT).toBe(2);
+    const texts = (await rows.allInnerTexts()).map((r) => r.replace(/\s+/g, ' '));
+    // Newest first: one entry per session, each naming its session and the admin who ran the generator.
+    expect(texts.map((t) => t.includes('排班管理员') && t.includes('clinic_session'))).toEqual([true, true]);
+    expect(texts.map((t) => t.match(/clinic_session (\d+)/)?.[1])).toEqual(made.map((s) => String(s.id)).reverse());
+    await snap('02b-audit-generated-sessions');
   });
 
   it('a registered patient books the generated session in the patient H5 app at 375 px: 201, and its slot has exactly one place less', async () => {
