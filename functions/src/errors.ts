@@ -102,6 +102,10 @@ export const errorCatalog = {
   BAN_NOT_FOUND: [404, '预约限制记录不存在'],
   BAN_ALREADY_LIFTED: [409, '该预约限制已解除'],
   DEPARTMENT_IN_USE: [409, '该科室仍有在职医生、启用中的小科或未来出诊，请先调整后再停用'],
+  DEPARTMENT_INACTIVE: [409, '该科室已停用，不能新增排班'],
+  GENERATE_RANGE_INVALID: [422, '生成范围有误：请同时选择开始和结束日期，且开始日期不晚于结束日期'],
+  GENERATE_RANGE_IN_PAST: [422, '生成范围不能早于今天'],
+  GENERATE_RANGE_TOO_LONG: [422, '生成范围过长'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

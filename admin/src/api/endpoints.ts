@@ -14,6 +14,7 @@ import type {
   BookingBan,
   AuditEntry,
   ClinicSession,
+  GenerationInput,
   GenerationResult,
   ScheduleTemplate,
   SubstituteDoctor,
@@ -90,7 +91,8 @@ export const templateApi = {
   update: (doctorId: number, templateId: number, body: TemplateInput) =>
     call<{ items: ScheduleTemplate[] }>('PUT', `/admin/doctors/${doctorId}/templates/${templateId}`, { body, quiet: true }),
   remove: (doctorId: number, templateId: number) => call<{ items: ScheduleTemplate[] }>('DELETE', `/admin/doctors/${doctorId}/templates/${templateId}`),
-  generate: () => call<GenerationResult>('POST', '/admin/schedule/generate'),
+  /** Runs the generator over a Shanghai date range (and one department or doctor): what it made and skipped. The page shows a failure itself. */
+  generate: (body: GenerationInput) => call<GenerationResult>('POST', '/admin/schedule/generate', { body, quiet: true }),
 };
 
 export const auditApi = {

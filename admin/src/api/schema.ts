@@ -38,6 +38,7 @@ export type Substitution = Response<'/api/v1/admin/sessions/{id}/substitute', 'p
 export type ScheduleTemplate = Response<'/api/v1/admin/doctors/{id}/templates', 'get'>['items'][number];
 export type TemplateInput = Body<'/api/v1/admin/doctors/{id}/templates', 'post'>;
 export type GenerationResult = Response<'/api/v1/admin/schedule/generate', 'post'>;
+export type GenerationInput = Body<'/api/v1/admin/schedule/generate', 'post'>;
 export type AuditEntry = Response<'/api/v1/admin/audit-log', 'get'>['items'][number];
 export type AdminAppointment = Response<'/api/v1/admin/appointments', 'get'>['items'][number];
 export type AdminAppointmentDetail = Response<'/api/v1/admin/appointments/{id}', 'get'>;

@@ -54,6 +54,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'template.update': '修改排班模板',
   'template.delete': '删除排班模板',
   'schedule.generate': '生成排班',
+  'session.generate': '按模板生成出诊',
   'session.create': '新增出诊',
   'session.update': '修改出诊',
   'session.suspend': '停诊',

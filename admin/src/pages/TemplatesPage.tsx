@@ -1,16 +1,17 @@
 /**
  * 出诊模板: a doctor's weekly templates (create, edit, delete; edits reach the sessions not yet
- * released, the server's rule), and the generator run on demand, showing what it did and the
- * doctor's sessions over the range it covered. The generator's range is the booking rules'
- * horizon (today to days-ahead + 7), not chosen here: the daily job covers the same range.
+ * released, the server's rule), and the generator run on demand for a chosen range of dates
+ * (GenerateSessions), showing what it made and what it skipped. The daily job covers the
+ * booking rules' horizon (today to days-ahead + 7) by itself.
  */
 import { ModalForm, PageContainer, ProCard, ProFormDigit, ProFormSelect, ProFormSwitch, ProFormTimePicker, ProTable, type ProColumns } from '@ant-design/pro-components';
-import { App, Button, Descriptions, Form, Popconfirm, Select, Space, Table, Tag } from 'antd';
+import { App, Button, Form, Popconfirm, Select, Space, Tag } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
-import { departmentApi, doctorApi, sessionApi, templateApi } from '../api/endpoints';
-import type { ClinicSession, GenerationResult, ScheduleTemplate, TemplateInput } from '../api/schema';
+import { departmentApi, doctorApi, templateApi } from '../api/endpoints';
+import type { ScheduleTemplate, TemplateInput } from '../api/schema';
 import { formErrorHandler } from '../components/formErrors';
 import { PERIOD_LABEL, TITLE_LABEL, WEEKDAY_LABEL, yuan } from '../components/labels';
+import { GenerateSessions } from './GenerateSessions';
 import { useLoad } from '../components/useLoad';
 
 type FormValues = Omit<TemplateInput, 'feeFen'> & { feeYuan: number };
@@ -25,8 +26,6 @@ export function TemplatesPage() {
   const [departmentId, setDepartmentId] = useState<number | undefined>();
   const [doctorId, setDoctorId] = useState<number | undefined>();
   const [editing, setEditing] = useState<ScheduleTemplate | 'new' | null>(null);
-  const [generating, setGenerating] = useState(false);
-  const [generated, setGenerated] = useState<{ result: GenerationResult; sessions: ClinicSession[] } | null>(null);
   const departments = useLoad(() => departmentApi.list().then((r) => r.items), []);
   const choices = useMemo(() => (departments.data ?? []).filter((d) => d.doctorCount > 0), [departments.data]);
   useEffect(() => {
@@ -48,20 +47,6 @@ export function TemplatesPage() {
       message.success('已删除模板');
     } catch (e) {
       message.error((e as Error).message);
-    }
-  }
-
-  async function generate() {
-    setGenerating(true);
-    try {
-      const result = await templateApi.generate();
-      const sessions = doctorId === undefined ? [] : (await sessionApi.list({ doctorId: String(doctorId), from: result.from, to: result.to })).items;
-      setGenerated({ result, sessions });
-      message.success(`已生成排班：新增 ${result.created} 个，更新 ${result.rebuilt} 个，移除 ${result.removed} 个`);
-    } catch (e) {
-      message.error((e as Error).message);
-    } finally {
-      setGenerating(false);
     }
   }
 
@@ -104,34 +89,9 @@ export function TemplatesPage() {
         }
         toolBarRender={() => [
           <Button key="new" type="primary" disabled={doctorId === undefined} onClick={() => setEditing('new')}>新增模板</Button>,
-          <Button key="generate" loading={generating} onClick={generate}>按模板生成排班</Button>,
         ]}
       />
-      {generated && (
-        <ProCard title="本次生成结果" style={{ marginTop: 16 }} data-testid="generation-result">
-          <Descriptions size="small" column={4} style={{ marginBottom: 12 }}>
-            <Descriptions.Item label="范围">{generated.result.from} 至 {generated.result.to}</Descriptions.Item>
-            <Descriptions.Item label="新增排班">{generated.result.created}</Descriptions.Item>
-            <Descriptions.Item label="按模板更新">{generated.result.rebuilt}</Descriptions.Item>
-            <Descriptions.Item label="移除">{generated.result.removed}</Descriptions.Item>
-          </Descriptions>
-          <Table<ClinicSession>
-            rowKey="id"
-            size="small"
-            pagination={false}
-            dataSource={generated.sessions}
-            locale={{ emptyText: `${doctor?.name ?? '该医生'}在此范围内没有排班` }}
-            title={() => `${doctor?.name ?? ''}在此范围内的排班（${generated.sessions.length} 个）`}
-            columns={[
-              { title: '日期', dataIndex: 'date', width: 140, render: (_, s) => `${s.date} ${WEEKDAY_LABEL[new Date(`${s.date}T00:00:00Z`).getUTCDay()]}` },
-              { title: '时段', width: 150, render: (_, s) => `${PERIOD_LABEL[s.period]} ${hm(s.startTime)}–${hm(s.endTime)}` },
-              { title: '号源', width: 90, align: 'right', render: (_, s) => s.slots.reduce((n, slot) => n + slot.capacity, 0) },
-              { title: '来源', width: 90, render: (_, s) => (s.fromTemplate ? '模板' : '手工') },
-              { title: '状态', render: (_, s) => (s.status === 'suspended' ? <Tag color="red">已停诊</Tag> : <Tag color="green">出诊</Tag>) },
-            ]}
-          />
-        </ProCard>
-      )}
+      <GenerateSessions departmentId={departmentId} doctorId={doctorId} departmentName={choices.find((d) => d.id === departmentId)?.name} doctorName={doctor?.name} />
       <ModalForm<FormValues>
         title={editing === 'new' ? `新增出诊模板：${doctor?.name ?? ''}` : '编辑出诊模板'}
         open={editing !== null}

@@ -118,6 +118,9 @@ function departmentInUse(d: DepartmentDependants): AppError | undefined {
  * Creates or updates a department. Deactivating one (active → inactive) is refused with
  * DEPARTMENT_IN_USE while active doctors, active 小科 or future non-停诊 sessions depend on it or
  * its 小科; the check runs under the department's row lock in the same transaction as the update.
+ * Every session insert share-locks the same row and re-checks `active` under it
+ * (schedule/sessions.ts, lockActiveDepartment), so a session created concurrently is either
+ * counted here or refused there: never an inactive department with a future session.
  * Reactivation and other edits are never refused for dependants.
  */
 export async function saveDepartment(

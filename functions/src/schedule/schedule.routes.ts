@@ -5,7 +5,7 @@
 import * as z from 'zod';
 import { defineRoute } from '../http/route.js';
 import { feeFenSchema, idParams, idSchema, localDateSchema, localTimeSchema } from '../schemas.js';
-import { generateSessions } from './generator.js';
+import { generateSessionsFor, LISTED_LIMIT, MAX_RANGE_DAYS } from './generator.js';
 import {
   createOwnSession,
   deleteOwnTemplate,
@@ -69,8 +69,51 @@ const templateSchema = z
   .meta({ id: 'ScheduleTemplate' });
 const templates = z.object({ items: z.array(templateSchema) });
 const range = z.strictObject({ from: localDateSchema.optional(), to: localDateSchema.optional() });
-const sessionErrors = ['DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID', 'SESSION_IN_PAST'] as const;
+const sessionErrors = ['DOCTOR_NOT_FOUND', 'SESSION_EXISTS', 'SESSION_TIMES_INVALID', 'SESSION_IN_PAST', 'DEPARTMENT_INACTIVE'] as const;
 const templateParams = z.strictObject({ id: idSchema, templateId: idSchema });
+const period = z.enum(['morning', 'afternoon', 'evening']);
+const generateInput = z
+  .strictObject({
+    from: localDateSchema.optional().meta({ description: '开始日期（北京时间，不早于今天）；与 to 同时给出，省略则按默认范围' }),
+    to: localDateSchema.optional().meta({ description: `结束日期（含），距开始日期最多 ${MAX_RANGE_DAYS} 天（含两端）` }),
+    departmentId: z.number().int().positive().optional().meta({ description: '只生成该科室（含其小科）医生的排班' }),
+    doctorId: z.number().int().positive().optional().meta({ description: '只生成该医生的排班' }),
+  })
+  .default({});
+const generatedEntry = {
+  doctorId: z.number().int(),
+  doctorName: z.string(),
+  departmentId: z.number().int(),
+  departmentName: z.string(),
+  date: localDateSchema,
+  period,
+  startTime: z.string(),
+  endTime: z.string(),
+};
+const generationReport = z
+  .object({
+    created: z.number().int(),
+    rebuilt: z.number().int(),
+    removed: z.number().int(),
+    skipped: z.number().int(),
+    from: localDateSchema,
+    to: localDateSchema,
+    sessions: z
+      .array(z.object({ ...generatedEntry, sessionId: z.number().int(), capacity: z.number().int(), outcome: z.enum(['created', 'rebuilt']) }))
+      .meta({ description: `本次新生成（created）或按模板重建（rebuilt）的排班，最多列出 ${LISTED_LIMIT} 条` }),
+    skippedSessions: z
+      .array(
+        z.object({
+          ...generatedEntry,
+          reason: z.enum(['exists', 'edited', 'suspended', 'handed_over', 'template_inactive', 'doctor_inactive', 'department_inactive']),
+          sessionId: z.number().int().nullable(),
+        }),
+      )
+      .meta({
+        description: `未生成的排班及原因，最多列出 ${LISTED_LIMIT} 条：exists 已生成；edited 已有手工创建或修改过的排班；suspended 已停诊；handed_over 已由他人替诊；template_inactive 模板停用；doctor_inactive 医生停诊；department_inactive 科室停用`,
+      }),
+  })
+  .meta({ id: 'GenerationReport' });
 
 export const scheduleRoutes = [
   // ---- admin
@@ -183,10 +226,12 @@ export const scheduleRoutes = [
     method: 'POST',
     path: '/api/v1/admin/schedule/generate',
     tag: 'schedule',
-    summary: '立即按出诊模板生成排班（每日定时任务也会执行）',
+    summary: '按出诊模板生成排班：可选日期范围（北京时间，最长 62 天）和科室 / 医生；返回新生成的排班和未生成的原因（每日定时任务按默认范围执行）',
     auth: ['admin'],
-    response: z.object({ created: z.number().int(), rebuilt: z.number().int(), removed: z.number().int(), from: localDateSchema, to: localDateSchema }),
-    handler: ({ deps }) => generateSessions(deps),
+    body: generateInput,
+    response: generationReport,
+    errors: ['GENERATE_RANGE_INVALID', 'GENERATE_RANGE_IN_PAST', 'GENERATE_RANGE_TOO_LONG', 'DEPARTMENT_NOT_FOUND', 'DOCTOR_NOT_FOUND'],
+    handler: ({ deps, principal, body, meta }) => generateSessionsFor(deps, principal, body, meta),
   }),
   // ---- doctor (own schedule)
   defineRoute({

@@ -45,9 +45,35 @@ export interface SessionView {
 }
 
 /**
+ * Session creation vs department deactivation. Deactivating a department is refused while
+ * future sessions depend on it, a check made under the department's exclusive row lock
+ * (catalog/catalog-admin.ts, saveDepartment). Every session insert therefore first takes a
+ * shared lock on the department row (and its 大科's: deactivating the 大科 counts its 小科's
+ * sessions) and re-checks `active` under it: a deactivation either committed before — the
+ * insert sees it and is refused with DEPARTMENT_INACTIVE — or waits for the insert to commit
+ * and then counts the new session. Shared, not exclusive: concurrent creations and bookings
+ * (whose slot UPDATE share-locks the same row, booking/book.ts) do not queue on each other.
+ *
+ * Lock order (booking/book.ts, top; DESIGN §3): slot → clinic_session → department. A new
+ * session's insert takes the department first, as it locks no slot or session; the generator's
+ * rebuild takes its old slots and session, then the department. The deactivation holds only
+ * the department row (its counts are plain reads), so neither side can wait on the other in a
+ * cycle.
+ */
+async function lockActiveDepartment(trx: Trx, departmentId: number): Promise<void> {
+  const lockShared = (id: number) =>
+    trx.selectFrom('department').select(['id', 'parent_id', 'active']).where('id', '=', id).modifyEnd(sql`lock in share mode`).executeTakeFirst();
+  const department = await lockShared(departmentId);
+  if (!department) throw new AppError('DEPARTMENT_NOT_FOUND');
+  const parent = department.parent_id === null ? undefined : await lockShared(department.parent_id);
+  if (department.active !== 1 || (parent && parent.active !== 1)) throw new AppError('DEPARTMENT_INACTIVE');
+}
+
+/**
  * Inserts a session and its slots in the given transaction. The unique key
  * (doctor, date, period) makes a second insert of the same session fail with SESSION_EXISTS,
- * which is what keeps the generator from creating anything twice.
+ * which is what keeps the generator from creating anything twice. Refused with
+ * DEPARTMENT_INACTIVE when the department (or its 大科) is inactive, read under its row lock.
  */
 export async function insertSession(
   trx: Trx,
@@ -56,6 +82,7 @@ export async function insertSession(
 ): Promise<number> {
   const slots = planSlots(shape.startTime, shape.endTime, shape.slotMinutes, shape.capacityPerSlot);
   if (!slots) throw new AppError('SESSION_TIMES_INVALID', `出诊时间、时段长度或号源数有误（每场最多 ${MAX_SESSION_NUMBERS} 个号）`);
+  await lockActiveDepartment(trx, shape.departmentId);
   const period = periodOf(shape.startTime);
   const inserted = await trx
     .insertInto('clinic_session')

@@ -554,7 +554,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 立即按出诊模板生成排班（每日定时任务也会执行）
+         * 按出诊模板生成排班：可选日期范围（北京时间，最长 62 天）和科室 / 医生；返回新生成的排班和未生成的原因（每日定时任务按默认范围执行）
          * @description 角色：admin
          */
         post: operations["postAdminScheduleGenerate"];
@@ -1800,7 +1800,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "CHECK_IN_NOT_OPEN" | "CHECK_IN_CLOSED" | "VISIT_STATE_CONFLICT" | "PASS_LIMIT_REACHED" | "QUEUE_EMPTY" | "QUEUE_BUSY" | "BAN_NOT_FOUND" | "BAN_ALREADY_LIFTED" | "DEPARTMENT_IN_USE" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "CHECK_IN_NOT_OPEN" | "CHECK_IN_CLOSED" | "VISIT_STATE_CONFLICT" | "PASS_LIMIT_REACHED" | "QUEUE_EMPTY" | "QUEUE_BUSY" | "BAN_NOT_FOUND" | "BAN_ALREADY_LIFTED" | "DEPARTMENT_IN_USE" | "DEPARTMENT_INACTIVE" | "GENERATE_RANGE_INVALID" | "GENERATE_RANGE_IN_PAST" | "GENERATE_RANGE_TOO_LONG" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -1904,6 +1904,61 @@ export interface components {
             capacityPerSlot: number;
             feeFen: number;
             active: boolean;
+        };
+        GenerationReport: {
+            created: number;
+            rebuilt: number;
+            removed: number;
+            skipped: number;
+            /**
+             * Format: date
+             * @description 北京时间日期 YYYY-MM-DD
+             */
+            from: string;
+            /**
+             * Format: date
+             * @description 北京时间日期 YYYY-MM-DD
+             */
+            to: string;
+            /** @description 本次新生成（created）或按模板重建（rebuilt）的排班，最多列出 1000 条 */
+            sessions: {
+                doctorId: number;
+                doctorName: string;
+                departmentId: number;
+                departmentName: string;
+                /**
+                 * Format: date
+                 * @description 北京时间日期 YYYY-MM-DD
+                 */
+                date: string;
+                /** @enum {string} */
+                period: "morning" | "afternoon" | "evening";
+                startTime: string;
+                endTime: string;
+                sessionId: number;
+                capacity: number;
+                /** @enum {string} */
+                outcome: "created" | "rebuilt";
+            }[];
+            /** @description 未生成的排班及原因，最多列出 1000 条：exists 已生成；edited 已有手工创建或修改过的排班；suspended 已停诊；handed_over 已由他人替诊；template_inactive 模板停用；doctor_inactive 医生停诊；department_inactive 科室停用 */
+            skippedSessions: {
+                doctorId: number;
+                doctorName: string;
+                departmentId: number;
+                departmentName: string;
+                /**
+                 * Format: date
+                 * @description 北京时间日期 YYYY-MM-DD
+                 */
+                date: string;
+                /** @enum {string} */
+                period: "morning" | "afternoon" | "evening";
+                startTime: string;
+                endTime: string;
+                /** @enum {string} */
+                reason: "exists" | "edited" | "suspended" | "handed_over" | "template_inactive" | "doctor_inactive" | "department_inactive";
+                sessionId: number | null;
+            }[];
         };
         DoctorProfile: {
             id: number;
@@ -4701,7 +4756,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SESSION_EXISTS` 该医生在该日期该时段已有排班 */
+            /** @description `SESSION_EXISTS` 该医生在该日期该时段已有排班；`DEPARTMENT_INACTIVE` 该科室已停用，不能新增排班 */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5444,7 +5499,26 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: date
+                     * @description 开始日期（北京时间，不早于今天）；与 to 同时给出，省略则按默认范围
+                     */
+                    from?: string;
+                    /**
+                     * Format: date
+                     * @description 结束日期（含），距开始日期最多 62 天（含两端）
+                     */
+                    to?: string;
+                    /** @description 只生成该科室（含其小科）医生的排班 */
+                    departmentId?: number;
+                    /** @description 只生成该医生的排班 */
+                    doctorId?: number;
+                };
+            };
+        };
         responses: {
             /** @description 成功 */
             200: {
@@ -5452,24 +5526,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        created: number;
-                        rebuilt: number;
-                        removed: number;
-                        /**
-                         * Format: date
-                         * @description 北京时间日期 YYYY-MM-DD
-                         */
-                        from: string;
-                        /**
-                         * Format: date
-                         * @description 北京时间日期 YYYY-MM-DD
-                         */
-                        to: string;
-                    };
+                    "application/json": components["schemas"]["GenerationReport"];
                 };
             };
-            /** @description `VALIDATION_FAILED` 请求参数有误 */
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5489,6 +5549,42 @@ export interface operations {
             };
             /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DEPARTMENT_NOT_FOUND` 科室不存在；`DOCTOR_NOT_FOUND` 医生不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `GENERATE_RANGE_INVALID` 生成范围有误：请同时选择开始和结束日期，且开始日期不晚于结束日期；`GENERATE_RANGE_IN_PAST` 生成范围不能早于今天；`GENERATE_RANGE_TOO_LONG` 生成范围过长 */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5642,7 +5738,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `SESSION_EXISTS` 该医生在该日期该时段已有排班 */
+            /** @description `SESSION_EXISTS` 该医生在该日期该时段已有排班；`DEPARTMENT_INACTIVE` 该科室已停用，不能新增排班 */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11312,6 +11408,10 @@ export const errorMessages = {
   BAN_NOT_FOUND: "预约限制记录不存在",
   BAN_ALREADY_LIFTED: "该预约限制已解除",
   DEPARTMENT_IN_USE: "该科室仍有在职医生、启用中的小科或未来出诊，请先调整后再停用",
+  DEPARTMENT_INACTIVE: "该科室已停用，不能新增排班",
+  GENERATE_RANGE_INVALID: "生成范围有误：请同时选择开始和结束日期，且开始日期不晚于结束日期",
+  GENERATE_RANGE_IN_PAST: "生成范围不能早于今天",
+  GENERATE_RANGE_TOO_LONG: "生成范围过长",
   SMS_TOO_FREQUENT: "验证码发送过于频繁，请稍后再试",
   SMS_DAILY_LIMIT: "今日验证码发送次数已达上限",
   DATABASE_BUSY: "系统繁忙，请稍后重试",
