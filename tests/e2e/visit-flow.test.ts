@@ -177,7 +177,7 @@ describe('the visit flow, doctor and patient side by side at 375 px', () => {
 
     await patientPage.goto(patientUrl(`appointment/index?id=${booked.body.id}`));
     await seen(patientPage, /取消时间/).waitFor(WAIT);
-    expect(await textOf(patientPage.locator('.section:visible').first())).toMatch(/已取消[\s\S]*外出参加省级学术会议/);
+    expect(await textOf(patientPage.locator('.section:visible').first())).toMatch(/已取消[\s\S]*（医生停诊：外出参加省级学术会议）/);
     const row = await app.database.db.selectFrom('appointment').select(['status', 'cancel_reason']).where('id', '=', booked.body.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'cancelled', cancel_reason: '外出参加省级学术会议' });
     await snap('suspended-by-request');
