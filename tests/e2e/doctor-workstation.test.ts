@@ -148,12 +148,14 @@ describe('doctor workstation H5 at 375 px', () => {
     const call = button('暂无候诊患者');
     await call.waitFor(WAIT);
     await call.dblclick({ force: true }); // force: no waiting for the disabled button to be enabled
-    expect(await page.evaluate(() => window.getSelection()?.toString())).toBe('');
+    expect(await page.evaluate('window.getSelection().toString()')).toBe('');
     // What looked like the label selected in blue was its own box: NutUI repeats the disabled class on
     // the label, and on H5 Taro's grey outranked it on the button only (miniapp/src/h5-buttons.css).
     const colours = await call.evaluate((el) => {
-      const label = getComputedStyle(el.querySelector('.nut-button-children')!);
-      return { button: getComputedStyle(el).backgroundColor, label: label.backgroundColor, text: label.color };
+      type Style = { backgroundColor: string; color: string };
+      const style = (e: unknown) => (el.ownerDocument.defaultView as { getComputedStyle(e: unknown): Style }).getComputedStyle(e);
+      const label = style(el.querySelector('.nut-button-children'));
+      return { button: style(el).backgroundColor, label: label.backgroundColor, text: label.color };
     });
     expect(colours).toEqual({ button: 'rgb(156, 195, 234)', label: 'rgba(0, 0, 0, 0)', text: 'rgb(255, 255, 255)' });
     await snap('queue-nobody-waiting');
