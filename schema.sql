@@ -286,6 +286,10 @@ CREATE TABLE IF NOT EXISTS appointment (
   -- The session of the one patient being called or seen: the unique key lets a session have
   -- one at a time, so two devices pressing 叫号 at once call one patient.
   calling_session_id BIGINT UNSIGNED GENERATED ALWAYS AS (IF(status IN ('called', 'in_visit'), session_id, NULL)) STORED,
+  -- 1 when the appointment was cancelled by its session's 停诊 (booking/suspend.ts), 0 for a single
+  -- cancellation; cancelled_by then says whose 停诊 it was (the doctor's, also when an admin approved
+  -- the doctor's request). The patient is shown which (appointment-view.ts cancelSource).
+  cancelled_by_suspension TINYINT(1) NOT NULL DEFAULT 0,
   PRIMARY KEY (id),
   UNIQUE KEY uq_appointment_order_no (order_no),
   UNIQUE KEY uq_appointment_idempotency (account_id, idempotency_key),

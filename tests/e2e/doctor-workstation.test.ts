@@ -2,7 +2,8 @@
  * The doctor workstation (H5 build `--mode doctor`, served at /doctor/) in real headless
  * Chromium at 375 px, against the real API on a fresh database with the demo hospital: a
  * patient's login refused, the demo doctor signs in, sees today's and the week's sessions with
- * the places patients booked through the API, changes a slot's capacity (and is refused below
+ * the places patients booked through the API, opens a session's queue (叫号 disabled, drawn as one
+ * button, a double tap selecting nothing), changes a slot's capacity (and is refused below
  * what is booked), adds a slot (加号), changes the fee of a session not yet released, asks for
  * 停诊 of it (pending, approved through the API, shown 停诊), lists, adds and deletes
  * weekly templates, reads their profile, changes the password and signs out. Screenshots: test-artifacts/e2e/doctor-*.png.
@@ -140,6 +141,26 @@ describe('doctor workstation H5 at 375 px', () => {
     expect(text).toContain('已约 3 / 5');
     expect(await card(today.date).locator('.slot-count').allInnerTexts()).toEqual(['2 / 3', '1 / 2']);
     await snap('today');
+  });
+
+  it('opens the session’s queue: nobody has checked in, so 叫号 is one disabled button, and a double tap on it selects nothing', async () => {
+    await seen('进入候诊队列 ›').click();
+    const call = button('暂无候诊患者');
+    await call.waitFor(WAIT);
+    await call.dblclick({ force: true }); // force: no waiting for the disabled button to be enabled
+    expect(await page.evaluate('window.getSelection().toString()')).toBe('');
+    // What looked like the label selected in blue was its own box: NutUI repeats the disabled class on
+    // the label, and on H5 Taro's grey outranked it on the button only (miniapp/src/h5-buttons.css).
+    const colours = await call.evaluate((el) => {
+      type Style = { backgroundColor: string; color: string };
+      const style = (e: unknown) => (el.ownerDocument.defaultView as { getComputedStyle(e: unknown): Style }).getComputedStyle(e);
+      const label = style(el.querySelector('.nut-button-children'));
+      return { button: style(el).backgroundColor, label: label.backgroundColor, text: label.color };
+    });
+    expect(colours).toEqual({ button: 'rgb(156, 195, 234)', label: 'rgba(0, 0, 0, 0)', text: 'rgb(255, 255, 255)' });
+    await snap('queue-nobody-waiting');
+    await page.goto(url('today/index'));
+    await card(today.date).waitFor(WAIT);
   });
 
   it("changes a slot's capacity in 我的排班, and is refused below what is booked", async () => {

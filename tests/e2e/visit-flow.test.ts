@@ -20,6 +20,11 @@ import { buildMiniapp, REPO_ROOT } from '../miniapp/build.js';
 import { ARTIFACTS, launchPhone, textOf } from './browser.js';
 
 const WAIT = { timeout: 15_000 };
+/**
+ * The patient's page learns of the doctor's step at its next poll (every 4 s), and on a loaded
+ * machine a poll and its render take seconds more: wait for the text itself, with room for that.
+ */
+const POLLED = { timeout: 30_000 };
 let app: TestApp;
 let browser: Browser;
 let doctorPage: Page;
@@ -130,26 +135,29 @@ describe('the visit flow, doctor and patient side by side at 375 px', () => {
   it('the doctor calls; the patient’s page shows where to go', async () => {
     await button(doctorPage, /^叫号/).click();
     await expect.poll(() => textOf(doctorPage.locator('[data-testid="current-patient"]:visible')), WAIT).toContain('王小明');
-    await seen(patientPage, `请到 ${doctor.department} 1 诊室 就诊`).waitFor({ timeout: 12_000 });
+    await seen(patientPage, `请到 ${doctor.department} 1 诊室 就诊`).waitFor(POLLED);
     await snap('called');
   });
 
   it('the doctor passes; the patient is told, is checked in again at the desk, called, seen and completed', async () => {
     await button(doctorPage, /^过号$/).click();
     await seen(doctorPage, '过号 1 人').waitFor(WAIT);
-    await seen(patientPage, /您已过号/).waitFor({ timeout: 12_000 });
+    await seen(patientPage, /您已过号/).waitFor(POLLED);
     await snap('passed');
     await doctorPage.locator('.section:visible', { hasText: '过号 1 人' }).locator('.nut-button', { hasText: '重新签到' }).click();
     // Back in the queue behind number 2 (a returning patient goes after others); call 2, complete, then 1.
+    // 叫号 read 下一位 2 号 before the 重新签到 too, and is disabled until its answer comes: wait for
+    // the answer (two waiting), else the click on 叫号 can land on the disabled button and be lost.
+    await seen(doctorPage, '候诊 2 人').waitFor(WAIT);
     await expect.poll(() => textOf(button(doctorPage, /^叫号/)), WAIT).toBe('叫号（下一位 2 号）');
     await button(doctorPage, /^叫号/).click();
     await button(doctorPage, /^开始就诊$/).click();
     await button(doctorPage, /^完成就诊$/).click();
     await expect.poll(() => textOf(button(doctorPage, /^叫号/)), WAIT).toBe('叫号（下一位 1 号）');
     await button(doctorPage, /^叫号/).click();
-    await seen(patientPage, `请到 ${doctor.department} 1 诊室 就诊`).waitFor({ timeout: 12_000 });
+    await seen(patientPage, `请到 ${doctor.department} 1 诊室 就诊`).waitFor(POLLED);
     await button(doctorPage, /^开始就诊$/).click();
-    await seen(patientPage, '就诊中').waitFor({ timeout: 12_000 });
+    await seen(patientPage, '就诊中').waitFor(POLLED);
     await doctorPage.locator('.link:visible', { hasText: '查看患者信息' }).click();
     await seen(doctorPage, 'E****321').waitFor(WAIT);
     await snap('patient-detail');
@@ -177,7 +185,7 @@ describe('the visit flow, doctor and patient side by side at 375 px', () => {
 
     await patientPage.goto(patientUrl(`appointment/index?id=${booked.body.id}`));
     await seen(patientPage, /取消时间/).waitFor(WAIT);
-    expect(await textOf(patientPage.locator('.section:visible').first())).toMatch(/已取消[\s\S]*外出参加省级学术会议/);
+    expect(await textOf(patientPage.locator('.section:visible').first())).toMatch(/已取消[\s\S]*（医生停诊：外出参加省级学术会议）/);
     const row = await app.database.db.selectFrom('appointment').select(['status', 'cancel_reason']).where('id', '=', booked.body.id).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'cancelled', cancel_reason: '外出参加省级学术会议' });
     await snap('suspended-by-request');

@@ -23,6 +23,32 @@ export const appointmentStatuses = [
 ] as const;
 export type AppointmentStatus = (typeof appointmentStatuses)[number];
 
+/**
+ * Who cancelled an appointment, as its patient is told: they themselves, the hospital (one
+ * appointment, by an admin), a 停诊 of the whole session — the doctor's (also when an admin
+ * approved the doctor's request) or the hospital's — or the system.
+ */
+export const cancelSources = ['patient', 'hospital', 'doctor_suspension', 'hospital_suspension', 'system'] as const;
+export type CancelSource = (typeof cancelSources)[number];
+
+/** The label of each cancellation source; the apps show these (generated into api-types.gen.ts as `cancelSourceLabels`). */
+export const CANCEL_SOURCE_LABELS: Record<CancelSource, string> = {
+  patient: '本人取消',
+  hospital: '医院取消',
+  doctor_suspension: '医生停诊',
+  hospital_suspension: '医院停诊',
+  system: '系统取消',
+};
+
+/** The source of a cancelled row: a 停诊 (cancelled_by_suspension) is the doctor's or else the hospital's. */
+export function cancelSourceOf(row: { cancelled_at: Date | null; cancelled_by: 'patient' | 'doctor' | 'admin' | 'system' | null; cancelled_by_suspension: number }): CancelSource | null {
+  if (!row.cancelled_at) return null;
+  if (row.cancelled_by_suspension) return row.cancelled_by === 'doctor' ? 'doctor_suspension' : 'hospital_suspension';
+  if (row.cancelled_by === 'patient') return 'patient';
+  if (row.cancelled_by === 'admin' || row.cancelled_by === 'doctor') return 'hospital';
+  return 'system';
+}
+
 export const appointmentSchema = z
   .object({
     id: z.number().int(),
@@ -52,6 +78,7 @@ export const appointmentSchema = z
     cancelledAt: z.iso.datetime().nullable(),
     cancelledBy: z.enum(['patient', 'doctor', 'admin', 'system']).nullable(),
     cancelReason: z.string().nullable(),
+    cancelSource: z.enum(cancelSources).nullable().meta({ description: '取消来源：本人取消、医院取消、医生停诊、医院停诊、系统取消（cancelSourceLabels）' }),
     expiredAt: z.iso.datetime().nullable(),
   })
   .meta({ id: 'Appointment' });
@@ -90,6 +117,7 @@ export function viewQuery(db: Db | Trx) {
       'a.cancelled_at',
       'a.cancelled_by',
       'a.cancel_reason',
+      'a.cancelled_by_suspension',
       'a.expired_at',
     ]);
 }
@@ -123,6 +151,7 @@ export function toAppointmentView(row: ViewRow): AppointmentView {
     cancelledAt: iso(row.cancelled_at),
     cancelledBy: row.cancelled_by,
     cancelReason: row.cancel_reason,
+    cancelSource: cancelSourceOf(row),
     expiredAt: iso(row.expired_at),
   };
 }

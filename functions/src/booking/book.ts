@@ -553,6 +553,7 @@ async function bookOnce(deps: AppDeps, principal: Principal, request: BookingReq
       cancelled_at: null,
       cancelled_by: null,
       cancel_reason: null,
+      cancelled_by_suspension: 0,
       expired_at: null,
     }),
   };

@@ -4,7 +4,7 @@
  *
  *   lock the session's slot rows (id order)          -- bookings and cancels of it now wait
  *   UPDATE clinic_session SET status = 'suspended' WHERE id = ? AND status = 'open'
- *   lock and cancel its pending/booked appointments  -- cancelled_by doctor | admin
+ *   lock and cancel its pending/booked appointments  -- cancelled_by_suspension, cancelled_by doctor | admin
  *   UPDATE slot SET remaining = remaining + n        -- per slot, n = its cancelled appointments
  *   refunds (payment rows), notification outbox rows (SMS + in-app) and audit entries
  *
@@ -77,7 +77,9 @@ export async function afterSuspension(db: Db, suspension: Suspension, now: Date,
  * In the caller's transaction: the suspension of `sessionId` (see `suspendSession` for the
  * rules). Throws an AppError — the caller rolls back — when the session is missing, someone
  * else's (a doctor), already suspended or started. The caller calls `afterSuspension` after
- * its COMMIT.
+ * its COMMIT. The appointments are cancelled by whoever decided the 停诊: the actor's role, or
+ * `requestedBy` — 'doctor' when an admin approves the doctor's 停诊申请, so the patient is told
+ * 医生停诊, not 医院停诊 (the approving admin is the audit entries' actor).
  */
 export async function suspendWithin(
   trx: Trx,
@@ -86,6 +88,7 @@ export async function suspendWithin(
   reason: string,
   now: Date,
   meta?: RequestMeta,
+  requestedBy?: 'doctor',
 ): Promise<Suspension> {
   const session = await trx
     .selectFrom('clinic_session as cs')
@@ -109,7 +112,7 @@ export async function suspendWithin(
   // Once its first slot has started, patients may already have been seen: 停诊 is for sessions
   // that have not begun (the visit states that would tell who was seen do not exist yet).
   if (now >= shanghaiToInstant(session.session_date, session.first_slot_start ?? session.start_time)) throw new AppError('SESSION_STARTED');
-  const cancelledBy = actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const);
+  const cancelledBy = requestedBy ?? (actor.role === 'doctor' ? ('doctor' as const) : ('admin' as const));
 
   await trx.selectFrom('slot').select('id').where('session_id', '=', sessionId).orderBy('id').forUpdate().execute();
   const suspended = await trx
@@ -129,7 +132,7 @@ export async function suspendWithin(
     .forUpdate()
     .execute();
   // The slots are locked already (above), so the appointments move first and then their places return.
-  await moveAppointments(trx, 'suspend', victims.map((v) => v.id), { cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason }, now);
+  await moveAppointments(trx, 'suspend', victims.map((v) => v.id), { cancelled_at: now, cancelled_by: cancelledBy, cancel_reason: reason, cancelled_by_suspension: 1 }, now);
   await releasePlaces(trx, victims.map((v) => ({ slotId: v.slot_id })), now);
   const refunds = await recordRefunds(trx, victims.map((v) => ({ id: v.id, orderNo: v.order_no })), now);
 

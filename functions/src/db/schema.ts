@@ -16,6 +16,7 @@ export interface Appointment {
   cancel_reason: Generated<string | null>;
   cancelled_at: Generated<Date | null>;
   cancelled_by: Generated<"admin" | "doctor" | "patient" | "system" | null>;
+  cancelled_by_suspension: Generated<number>;
   checked_in_at: Generated<Date | null>;
   completed_at: Generated<Date | null>;
   created_at: Date;

@@ -154,7 +154,7 @@ async function decide(trx: Trx, id: number, status: 'approved' | 'rejected', act
 
 /**
  * Approves a pending request and suspends its session (cancel, refund, notify) in the same
- * transaction: if the suspension is refused (the session has started, is already
+ * transaction, as the doctor's 停诊 (the patients are told 医生停诊): if the suspension is refused (the session has started, is already
  * suspended…) the approval rolls back with it and the request stays pending.
  */
 export async function approveRequest(deps: AppDeps, actor: Principal, id: number, meta: RequestMeta) {
@@ -162,7 +162,7 @@ export async function approveRequest(deps: AppDeps, actor: Principal, id: number
   const suspension = await inTransaction(deps.db, async (trx) => {
     const request = await decide(trx, id, 'approved', actor, now, null);
     await recordAudit(trx, { actor, action: 'suspension_request.approve', target: { type: 'suspension_request', id }, meta, summary: { sessionId: request.session_id } }, now);
-    return suspendWithin(trx, actor, request.session_id, request.reason, now, meta);
+    return suspendWithin(trx, actor, request.session_id, request.reason, now, meta, 'doctor');
   });
   await afterSuspension(deps.db, suspension, now, deps.log);
   return { request: await getRequest(deps.db, id), suspension: suspension.result };

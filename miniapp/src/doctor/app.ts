@@ -3,6 +3,7 @@ import Taro from '@tarojs/taro';
 import { installInterceptors } from '../services/interceptors';
 import { passwordChangeRequired } from './services/password-change';
 import '../app.css';
+import '../h5-buttons.css';
 import './doctor.css';
 
 installInterceptors();

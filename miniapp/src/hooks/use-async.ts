@@ -1,5 +1,5 @@
 import { useDidShow } from '@tarojs/taro';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type SetStateAction } from 'react';
 
 export type AsyncState<T> =
   | { status: 'loading' }
@@ -42,5 +42,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[], options: { 
     shown.current = true;
   });
 
-  return { state, reload, setState };
+  // A state the page sets (the answer to its own action, e.g. 完成就诊) is newer than a load still
+  // in flight (e.g. the refresh on coming back to the page): that load's answer must not replace it.
+  const set = useCallback((next: SetStateAction<AsyncState<T>>) => {
+    generation.current += 1;
+    setState(next);
+  }, []);
+
+  return { state, reload, setState: set };
 }

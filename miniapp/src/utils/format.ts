@@ -1,4 +1,4 @@
-import { periodLabels } from '../services/api-types.gen';
+import { cancelSourceLabels, periodLabels } from '../services/api-types.gen';
 
 /** Money is carried in fen (integer) everywhere and shown as yuan with two decimals. */
 export function formatFen(fen: number): string {
@@ -14,6 +14,9 @@ export const DOCTOR_TITLES: Record<string, string> = {
 
 /** The server's label of each clinic period (上午/下午/晚上), generated with the API types. */
 export const PERIOD_LABELS: Record<string, string> = periodLabels;
+
+/** The server's label of each cancellation source (本人取消, 医生停诊, 医院停诊…), generated with the API types. */
+export const CANCEL_SOURCE_LABELS: Record<string, string> = cancelSourceLabels;
 
 export const APPOINTMENT_STATUS_LABELS: Record<string, string> = {
   pending_payment: '待支付',

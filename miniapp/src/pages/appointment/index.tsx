@@ -11,7 +11,7 @@ import { useAsync } from '../../hooks/use-async';
 import { cancelAppointment, fetchAppointment } from '../../services/appointments';
 import { fetchBookingRules } from '../../services/catalogue';
 import type { Appointment } from '../../services/types';
-import { formatFen, formatMinutes } from '../../utils/format';
+import { CANCEL_SOURCE_LABELS, formatFen, formatMinutes } from '../../utils/format';
 import { idParam } from '../../utils/navigation';
 import { cancelDeadline, formatInstant, inShanghai } from '../../utils/time';
 import { VisitStatus } from './visit-status';
@@ -20,8 +20,6 @@ import { VisitStatus } from './visit-status';
 function cancellable(a: Appointment & { deadline: Dayjs }): boolean {
   return (a.status === 'pending_payment' || a.status === 'booked') && inShanghai().isBefore(a.deadline);
 }
-
-const CANCELLED_BY: Record<string, string> = { patient: '本人取消', doctor: '医生停诊', admin: '医院取消', system: '系统取消' };
 
 export default function AppointmentDetail() {
   const id = idParam('id') ?? 0;
@@ -71,7 +69,7 @@ export default function AppointmentDetail() {
               {a.paidAt && <View className="muted">支付时间：{formatInstant(a.paidAt)}</View>}
               {a.cancelledAt && (
                 <View className="muted">
-                  取消时间：{formatInstant(a.cancelledAt)}（{CANCELLED_BY[a.cancelledBy ?? 'system']}
+                  取消时间：{formatInstant(a.cancelledAt)}（{CANCEL_SOURCE_LABELS[a.cancelSource ?? 'system']}
                   {a.cancelReason ? `：${a.cancelReason}` : ''}）
                 </View>
               )}

@@ -2,9 +2,10 @@ import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { AsyncView } from '../../components/async-view';
 import { LoginRequired } from '../../components/login-required';
-import { Text, View } from '@tarojs/components';
+import { View } from '@tarojs/components';
 import { Button } from '../../components/nutui';
 import { PageShell } from '../../components/page-shell';
+import { defaultProfileId, ProfilePicker } from '../../components/profile-picker';
 import { useAsync } from '../../hooks/use-async';
 import { useSession } from '../../hooks/use-session';
 import { bookAppointment, idempotencyKeys } from '../../services/appointments';
@@ -12,8 +13,8 @@ import { fetchBookingRules, fetchDoctor, fetchDoctorCalendar } from '../../servi
 import { ApiError } from '../../services/interceptors';
 import { fetchProfiles } from '../../services/profiles';
 import { refusalText } from '../../services/refusals';
-import { formatFen, formatMinutes, RELATION_LABELS } from '../../utils/format';
-import { go, idParam, stringParam } from '../../utils/navigation';
+import { formatFen, formatMinutes } from '../../utils/format';
+import { idParam, stringParam } from '../../utils/navigation';
 import { cancelDeadline, formatClinicDate, hhmm } from '../../utils/time';
 
 export default function ConfirmBooking() {
@@ -35,7 +36,7 @@ export default function ConfirmBooking() {
       const clinicSession = calendar.sessions.find((s) => s.slots.some((slot) => slot.id === slotId));
       const slot = clinicSession?.slots.find((s) => s.id === slotId);
       if (!clinicSession || !slot) throw new Error('该时段已不存在，请返回重新选择');
-      setProfileId((current) => current ?? (profiles.find((p) => p.isDefault) ?? profiles[0])?.id ?? null);
+      setProfileId((current) => current ?? defaultProfileId(profiles));
       return { doctor, clinicSession, slot, profiles, rules };
     },
     [doctorId, slotId, date, session?.account.id],
@@ -79,27 +80,7 @@ export default function ConfirmBooking() {
                 <View className="kv"><View className="kv-key">就诊地点</View><View className="kv-value">{data.doctor.department.location ?? '请到门诊大厅分诊台咨询'}</View></View>
                 <View className="kv"><View className="kv-key">挂号费</View><View className="kv-value fee">{formatFen(data.clinicSession.feeFen)}</View></View>
               </View>
-              <View className="section">
-                <View className="row">
-                  <View className="section-title">选择就诊人</View>
-                  <View className="primary" onClick={() => go('/pages/profile-edit/index')}>+ 添加就诊人</View>
-                </View>
-                {data.profiles.length === 0 ? (
-                  <View className="muted">还没有就诊人，请先添加（需填写真实姓名和证件号）。</View>
-                ) : (
-                  data.profiles.map((p) => (
-                    <View key={p.id} className={`profile-option${p.id === profileId ? ' selected' : ''}`} onClick={() => setProfileId(p.id)}>
-                      <View className="row">
-                        <View className="strong">
-                          {p.realName} <Text className="badge">{RELATION_LABELS[p.relation]}</Text>
-                        </View>
-                        {p.id === profileId && <View className="primary">已选择</View>}
-                      </View>
-                      <View className="muted">{p.idTypeLabel} {p.idNumberMasked}</View>
-                    </View>
-                  ))
-                )}
-              </View>
+              <ProfilePicker profiles={data.profiles} selected={profileId} onSelect={setProfileId} />
               <View className="section rule">
                 <View className="strong">预约须知</View>
                 {data.clinicSession.feeFen > 0 && (

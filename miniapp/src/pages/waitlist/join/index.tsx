@@ -1,10 +1,11 @@
-import { Text, View } from '@tarojs/components';
+import { View } from '@tarojs/components';
 import Taro from '@tarojs/taro';
 import { useState } from 'react';
 import { AsyncView } from '../../../components/async-view';
 import { LoginRequired } from '../../../components/login-required';
 import { Button } from '../../../components/nutui';
 import { PageShell } from '../../../components/page-shell';
+import { defaultProfileId, ProfilePicker } from '../../../components/profile-picker';
 import { useAsync } from '../../../hooks/use-async';
 import { useSession } from '../../../hooks/use-session';
 import { fetchBookingRules, fetchDoctor, fetchDoctorCalendar } from '../../../services/catalogue';
@@ -12,8 +13,8 @@ import { ApiError } from '../../../services/interceptors';
 import { fetchProfiles } from '../../../services/profiles';
 import type { ApiErrorCode } from '../../../services/types';
 import { joinWaitlist } from '../../../services/waitlist';
-import { formatFen, formatMinutes, RELATION_LABELS } from '../../../utils/format';
-import { go, idParam, stringParam } from '../../../utils/navigation';
+import { formatFen, formatMinutes } from '../../../utils/format';
+import { idParam, stringParam } from '../../../utils/navigation';
 import { formatClinicDate, hhmm } from '../../../utils/time';
 
 const ADVICE: Partial<Record<ApiErrorCode, string>> = {
@@ -45,7 +46,7 @@ export default function JoinWaitlist() {
       const rules = await fetchBookingRules(doctor.department.id);
       const clinicSession = calendar.sessions.find((s) => s.id === sessionId);
       if (!clinicSession) throw new Error('该出诊已不存在，请返回重新选择');
-      setProfileId((current) => current ?? (profiles.find((p) => p.isDefault) ?? profiles[0])?.id ?? null);
+      setProfileId((current) => current ?? defaultProfileId(profiles));
       return { doctor, clinicSession, profiles, rules };
     },
     [doctorId, sessionId, date, session?.account.id],
@@ -105,27 +106,7 @@ export default function JoinWaitlist() {
                     ))}
                 </View>
               </View>
-              <View className="section">
-                <View className="row">
-                  <View className="section-title">选择就诊人</View>
-                  <View className="primary" onClick={() => go('/pages/profile-edit/index')}>+ 添加就诊人</View>
-                </View>
-                {data.profiles.length === 0 ? (
-                  <View className="muted">还没有就诊人，请先添加（需填写真实姓名和证件号）。</View>
-                ) : (
-                  data.profiles.map((p) => (
-                    <View key={p.id} className={`profile-option${p.id === profileId ? ' selected' : ''}`} onClick={() => setProfileId(p.id)}>
-                      <View className="row">
-                        <View className="strong">
-                          {p.realName} <Text className="badge">{RELATION_LABELS[p.relation]}</Text>
-                        </View>
-                        {p.id === profileId && <View className="primary">已选择</View>}
-                      </View>
-                      <View className="muted">{p.idTypeLabel} {p.idNumberMasked}</View>
-                    </View>
-                  ))
-                )}
-              </View>
+              <ProfilePicker profiles={data.profiles} selected={profileId} onSelect={setProfileId} />
               <View className="section rule">
                 <View className="strong">候补须知</View>
                 <View>1. 有人退号或新增号源时，按候补先后顺序自动为您保留号源，并通过“消息”通知您。</View>
