@@ -1,0 +1,150 @@
+/**
+ * 候补 racing the paths it shares rows with, on both database drivers, through the real HTTP
+ * app, many rounds of independent pairs at once. Each round ends with exact outcomes: who holds
+ * which place, which entry waits, and `remaining + active = capacity` with no profile twice in
+ * a session (capacityViolations).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultRules } from '../../functions/src/rules/booking-rules.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { drivers } from '../support/drivers.js';
+import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Patient } from '../support/scenario.js';
+import { entries, fill, join } from './helpers.js';
+
+const ROUNDS = 6;
+const PAIRS = 8;
+
+/** A client's answer to 503 DATABASE_BUSY (a lock queue on this loaded machine): try again. */
+async function untilNotBusy<T extends { status: number; body: any }>(request: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await request();
+    if (answer.status !== 503 || answer.body?.error?.code !== 'DATABASE_BUSY' || attempt === 5) return answer;
+  }
+}
+
+describe.each(drivers)('waitlist races on %s', (driver) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp({}, undefined, { driver, poolSize: 20 });
+  });
+  afterAll(() => app.close());
+
+  /** A session `days` ahead of a new doctor (own department), one slot of one place, held by a new patient. */
+  async function fullSlot(days: number, start = '09:00') {
+    const db = app.database.db;
+    const session = await createSession(db, await createDoctor(db), { date: shanghaiDay(app.clock.now(), days), feeFen: 1500, slots: [{ start, capacity: 1 }] });
+    const [holder] = await createPatients(db, 1);
+    const [appointmentId] = await fill(app, [holder!], session.slotIds[0]!);
+    return { ...session, slotId: session.slotIds[0]!, holder: holder!, appointmentId: appointmentId! };
+  }
+
+  async function remaining(slotId: number): Promise<number> {
+    return (await app.database.db.selectFrom('slot').select('remaining').where('id', '=', slotId).executeTakeFirstOrThrow()).remaining;
+  }
+
+  it('a join racing the cancellation of the last place: never a waiting entry beside a free place', async () => {
+    const outcomes = { joinedFirst: 0, cancelledFirst: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const pairs = await Promise.all(
+        Array.from({ length: PAIRS }, async () => ({ slot: await fullSlot(4), joiner: (await createPatients(app.database.db, 1))[0]! })),
+      );
+      const answers = await Promise.all(
+        pairs.map(({ slot, joiner }) =>
+          Promise.all([
+            untilNotBusy(() => join(app, joiner, slot.sessionId)),
+            untilNotBusy(() => appointmentAction(app, slot.holder, slot.appointmentId, 'cancel')),
+          ]),
+        ),
+      );
+      for (const [i, { slot, joiner }] of pairs.entries()) {
+        const [joined, cancelled] = answers[i]!;
+        expect(cancelled.status).toBe(200);
+        const rows = await entries(app, slot.sessionId);
+        if (joined.status === 201) {
+          // Joined before the place came back: the cancellation offered it to the joiner.
+          outcomes.joinedFirst++;
+          expect(rows).toEqual([{ id: joined.body.id, profile_id: joiner.profileId, status: 'fulfilled', appointment_id: expect.any(Number) }]);
+          const offer = await app.database.db.selectFrom('appointment').select(['profile_id', 'status', 'slot_id']).where('id', '=', rows[0]!.appointment_id!).executeTakeFirstOrThrow();
+          expect(offer).toEqual({ profile_id: joiner.profileId, status: 'pending_payment', slot_id: slot.slotId });
+          expect(await remaining(slot.slotId)).toBe(0);
+        } else {
+          // The place came back first: it is public, and the join is told to book it.
+          outcomes.cancelledFirst++;
+          expect({ status: joined.status, code: joined.body.error?.code }).toEqual({ status: 409, code: 'WAITLIST_NOT_FULL' });
+          expect(rows).toEqual([]);
+          expect(await remaining(slot.slotId)).toBe(1);
+        }
+      }
+    }
+    expect(outcomes.joinedFirst + outcomes.cancelledFirst).toBe(ROUNDS * PAIRS);
+    expect(await capacityViolations(app.database.db)).toEqual([]);
+  });
+
+  it('an offer racing a booking of the same profile on the same day: the daily limit holds, the place goes to the next in line', async () => {
+    const db = app.database.db;
+    const limit = defaultRules.maxPerProfilePerDay;
+    const outcomes = { offered: 0, bookedDirectly: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const days = 3 + (round % 3);
+      const pairs = await Promise.all(
+        Array.from({ length: PAIRS }, async () => {
+          const full = await fullSlot(days);
+          // Another doctor's session the same day, with a free place.
+          const open = await createSession(db, await createDoctor(db), { date: full.date, period: 'afternoon', feeFen: 1500, slots: [{ start: '14:00', capacity: 1 }] });
+          const [patient, next] = (await createPatients(db, 2)) as [Patient, Patient];
+          // The patient is one booking short of the daily limit (each in its own department).
+          for (let n = 0; n < limit - 1; n++) {
+            const other = await createSession(db, await createDoctor(db), { date: full.date, period: 'evening', feeFen: 0, slots: [{ start: '18:00', capacity: 1 }] });
+            expect((await book(app, patient, other.slotIds[0]!)).status).toBe(201);
+          }
+          const first = await join(app, patient, full.sessionId);
+          const second = await join(app, next, full.sessionId);
+          expect([first.status, second.status]).toEqual([201, 201]);
+          return { full, openSlotId: open.slotIds[0]!, patient, next, entryIds: [first.body.id as number, second.body.id as number] };
+        }),
+      );
+      const answers = await Promise.all(
+        pairs.map(({ full, openSlotId, patient }) =>
+          Promise.all([
+            untilNotBusy(() => appointmentAction(app, full.holder, full.appointmentId, 'cancel')),
+            untilNotBusy(() => book(app, patient, openSlotId)),
+          ]),
+        ),
+      );
+      for (const [i, { full, openSlotId, patient, next, entryIds }] of pairs.entries()) {
+        const [cancelled, booked] = answers[i]!;
+        expect(cancelled.status).toBe(200);
+        const held = await db
+          .selectFrom('appointment')
+          .select(['slot_id'])
+          .where('profile_id', '=', patient.profileId)
+          .where('session_date', '=', full.date)
+          .where('holds_place', '=', 1)
+          .execute();
+        expect(held).toHaveLength(limit);
+        const rows = await entries(app, full.sessionId);
+        const offeredTo = rows.find((r) => r.status === 'fulfilled');
+        if (booked.status === 201) {
+          // The booking won: the patient is at the limit, keeps waiting, and the place went to the next in line.
+          outcomes.bookedDirectly++;
+          expect(rows.map((r) => [r.id, r.status])).toEqual([[entryIds[0], 'waiting'], [entryIds[1], 'fulfilled']]);
+          expect(held.map((h) => h.slot_id)).toContain(openSlotId);
+          expect(held.map((h) => h.slot_id)).not.toContain(full.slotId);
+          const offer = await db.selectFrom('appointment').select(['profile_id']).where('id', '=', offeredTo!.appointment_id!).executeTakeFirstOrThrow();
+          expect(offer.profile_id).toBe(next.profileId);
+          expect(await remaining(openSlotId)).toBe(0);
+        } else {
+          // The offer won: the direct booking is refused at the limit and its place stays public.
+          outcomes.offered++;
+          expect({ status: booked.status, code: booked.body.error?.code }).toEqual({ status: 409, code: 'DAILY_LIMIT_REACHED' });
+          expect(rows.map((r) => [r.id, r.status])).toEqual([[entryIds[0], 'fulfilled'], [entryIds[1], 'waiting']]);
+          expect(held.map((h) => h.slot_id)).toContain(full.slotId);
+          expect(await remaining(openSlotId)).toBe(1);
+        }
+        expect(await remaining(full.slotId)).toBe(0);
+      }
+    }
+    expect(outcomes.offered + outcomes.bookedDirectly).toBe(ROUNDS * PAIRS);
+    expect(await capacityViolations(db)).toEqual([]);
+  });
+});
