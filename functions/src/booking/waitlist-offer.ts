@@ -67,10 +67,15 @@ export interface Offer {
   slotId: number;
 }
 
-/** Whether any entry of the slot's session is waiting: the common case, none, costs this one read. */
+/**
+ * Whether any entry of the slot's session is waiting: the common case, none, costs this one read.
+ * A locking read, so it sees every entry committed before the caller took the slot's lock,
+ * whatever the caller read before (a join checks fullness under that lock: waitlist/join.ts).
+ */
 const ANY_WAITING_SQL = `
   SELECT 1 AS waiting FROM slot s JOIN waitlist_entry w ON w.session_id = s.session_id AND w.status = 'waiting'
-   WHERE s.id = ? LIMIT 1`;
+   WHERE s.id = ? LIMIT 1
+    LOCK IN SHARE MODE`;
 
 type SlotRow = SlotFacts & {
   end_time: string;
