@@ -111,6 +111,19 @@ export function isLockWaitTimeout(error: unknown): boolean {
   return mysqlErrno(error) === ER_LOCK_WAIT_TIMEOUT;
 }
 
+/** MySQL 8's answer to a `FOR UPDATE NOWAIT` that found the row locked (MariaDB answers 1205). */
+export const ER_LOCK_NOWAIT = 3572;
+
+/**
+ * A `FOR UPDATE NOWAIT` read found a row locked by another transaction: only that statement
+ * failed, the transaction goes on (MariaDB reports it as a lock-wait timeout, MySQL 8 as 3572).
+ * Ask this only of a NOWAIT statement: a 1205 from an ordinary read is a real timeout.
+ */
+export function isNowaitRefused(error: unknown): boolean {
+  const errno = mysqlErrno(error);
+  return errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_NOWAIT;
+}
+
 /** The vtrpc code of a PlanetScale `DatabaseError` (e.g. 'UNAVAILABLE'), if any. */
 function vitessCode(error: DriverErrorShape): string | undefined {
   if (error.name !== 'DatabaseError' && error.name !== 'UnknownError') return undefined;
