@@ -5,10 +5,11 @@
  * a session (capacityViolations).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expireOverdueHolds } from '../../functions/src/booking/expire.js';
 import { defaultRules } from '../../functions/src/rules/booking-rules.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { drivers } from '../support/drivers.js';
-import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, type Patient } from '../support/scenario.js';
+import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, tokenFor, type Patient } from '../support/scenario.js';
 import { entries, fill, join } from './helpers.js';
 
 const ROUNDS = 6;
@@ -145,6 +146,67 @@ describe.each(drivers)('waitlist races on %s', (driver) => {
       }
     }
     expect(outcomes.offered + outcomes.bookedDirectly).toBe(ROUNDS * PAIRS);
+    expect(await capacityViolations(db)).toEqual([]);
+  });
+  it('an unpaid offer expiring by the job, the patient\'s own reads and payment at once, beside public bookers: the place goes to the next in line, once', async () => {
+    const db = app.database.db;
+    for (let round = 0; round < ROUNDS; round++) {
+      const pairs = await Promise.all(
+        Array.from({ length: PAIRS }, async () => {
+          const full = await fullSlot(4);
+          const [first, second, outsider] = (await createPatients(db, 3)) as [Patient, Patient, Patient];
+          expect((await join(app, first, full.sessionId)).status).toBe(201);
+          expect((await join(app, second, full.sessionId)).status).toBe(201);
+          const cancelled = await appointmentAction(app, full.holder, full.appointmentId, "cancel");
+          expect({ status: cancelled.status, body: cancelled.body.error }).toEqual({ status: 200, body: undefined });
+          const [offered] = await entries(app, full.sessionId);
+          expect(offered).toMatchObject({ profile_id: first.profileId, status: 'fulfilled' });
+          return { full, first, second, outsider, offerId: offered!.appointment_id! };
+        }),
+      );
+      const holds = await db.selectFrom('appointment').select('hold_expires_at').where('id', 'in', pairs.map((p) => p.offerId)).execute();
+      app.clock.set(new Date(Math.max(...holds.map((h) => h.hold_expires_at!.getTime())) + 1000));
+      try {
+        const answers = await Promise.all(
+          pairs.map(async ({ full, first, outsider, offerId }) => {
+            const token = await tokenFor(app, first.userId);
+            const [job, reads, paid, publicBooking] = await Promise.all([
+              expireOverdueHolds(app.deps.db, app.clock.now(), { accountId: first.userId }),
+              untilNotBusy(() => app.request('GET', '/api/v1/appointments', { token })),
+              untilNotBusy(() => appointmentAction(app, first, offerId, 'pay')),
+              untilNotBusy(() => book(app, outsider, full.slotId)),
+            ]);
+            return { job, reads, paid, publicBooking };
+          }),
+        );
+        for (const [i, { full, first, second, outsider, offerId }] of pairs.entries()) {
+          const { reads, paid, publicBooking } = answers[i]!;
+          expect(reads.status).toBe(200);
+          expect({ status: paid.status, code: paid.body.error?.code }).toEqual({ status: 409, code: 'HOLD_EXPIRED' });
+          expect({ status: publicBooking.status, code: publicBooking.body.error?.code }).toEqual({ status: 409, code: 'SLOT_FULL' });
+          const expired = await db.selectFrom('appointment').select(['status', 'profile_id']).where('id', '=', offerId).executeTakeFirstOrThrow();
+          expect(expired).toEqual({ status: 'expired', profile_id: first.profileId });
+          const rows = await entries(app, full.sessionId);
+          expect(rows.map((r) => [r.profile_id, r.status])).toEqual([[first.profileId, 'fulfilled'], [second.profileId, 'fulfilled']]);
+          const next = await db.selectFrom('appointment').select(['status', 'profile_id', 'slot_id']).where('id', '=', rows[1]!.appointment_id!).executeTakeFirstOrThrow();
+          expect(next).toEqual({ status: 'pending_payment', profile_id: second.profileId, slot_id: full.slotId });
+          const outsiders = await db.selectFrom('appointment').select('id').where('profile_id', '=', outsider.profileId).execute();
+          expect(outsiders).toEqual([]);
+          expect(await remaining(full.slotId)).toBe(0);
+          // One "hold expired" message for the one expiry, whoever made it.
+          const expiredMessages = await db
+            .selectFrom('notification')
+            .select('id')
+            .where('template', '=', 'hold_expired')
+            .where('channel', '=', 'in_app')
+            .where('appointment_id', '=', offerId)
+            .execute();
+          expect(expiredMessages).toHaveLength(1);
+        }
+      } finally {
+        app.clock.set(new Date());
+      }
+    }
     expect(await capacityViolations(db)).toEqual([]);
   });
 });

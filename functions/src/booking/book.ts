@@ -52,7 +52,8 @@
  * appointment → payment. The generator's rebuild and 加号 (schedule/): slots → session.
  * Joining a waitlist (waitlist/join.ts): profile → slots (id order) → waitlist_entry (INSERT).
  * The waitlist's fill, inside a cancellation or expiry (waitlist-offer.ts): slot → appointment
- * → waitlist_entry → the candidate's profile and appointments → appointment (INSERT). The
+ * → waitlist_entry → the candidate's profile → appointment (INSERT) → the candidate's other
+ * appointments that day. The
  * candidate's profile comes before the slot in this order, so the fill only tries it (FOR
  * UPDATE NOWAIT) and passes over a candidate it cannot lock at once: it never waits against
  * the order, so it cannot deadlock with a booking holding that profile.

@@ -27,15 +27,20 @@
  * the profile second counts the other's appointment, and a limit of n is never passed by one.
  * The count itself is a locking read of the candidate's appointments that day: the fill runs
  * late in its caller's transaction, whose snapshot is older than the profile's lock, so a plain
- * read could miss a booking that committed just before we got it.
+ * read could miss a booking that committed just before we got it. It is made after the
+ * offered appointment's INSERT (which it then leaves out): its gap locks on
+ * ix_appointment_profile_date would otherwise be held by two offers whose candidates share a
+ * gap while each inserts into it — a deadlock on every burst of cancellations. A candidate
+ * found at a limit has the INSERT deleted and the place given back (same transaction).
  *
  * Lock order (book.ts, top; the waitlist's rows come after the slots and the appointments
  * that return their places, before the appointments the offers insert):
  *
  *     patient_profile → slot (id order) → appointment (returning) → waitlist_entry (a session's
- *                     waiting rows, FIFO order) → [patient_profile → appointment (the
- *                     candidate's that day), both NOWAIT] → appointment (offered: INSERT)
- *                     → outbox, audit
+ *                     waiting rows, FIFO order) → patient_profile (candidate's, NOWAIT)
+ *                     → clinic_session (shared) → appointment (offered: INSERT)
+ *                     → appointment (candidate's that day,
+ *                     NOWAIT) → outbox, audit
  *
  * The fill runs holding the slot rows its caller locked (all of them, before any waitlist
  * row) and the returning appointments it moved, then locks the session's waiting entries (FOR
@@ -49,9 +54,10 @@
  * passed over for this place as one at a limit is: they keep waiting, with their position.
  * Nobody locks a waitlist row and then a slot or an existing appointment: joining
  * (waitlist/join.ts) locks the profile, then the slots it would wait for, and inserts its
- * entry; leaving and the closing job update one entry by primary key and write the outbox. No
- * session row is locked: the session's state is read plainly, which is exact because a
- * suspension locks every slot of the session before it writes the session, and we hold one.
+ * entry; leaving and the closing job update one entry by primary key and write the outbox. The
+ * session row is only share-locked, for the offered appointment's doctor (after the slot, as
+ * in booking); its state is read plainly, which is exact because a suspension locks every
+ * slot of the session before it writes the session, and we hold one.
  */
 import { CompiledQuery } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
@@ -162,12 +168,7 @@ async function offerSlot(trx: Trx, slotId: number, count: number, now: Date): Pr
   for (const entry of entries) {
     if (offers.length === count) break;
     if (!acceptsSlot(entry.slot_starts, slot.start_time)) continue;
-    const eligibility = await checkCandidate(trx, entry, slot, rules, now);
-    if (eligibility === 'booked_session') {
-      await closeEntry(trx, entry.id, 'cancelled', now);
-      continue;
-    }
-    if (eligibility !== 'eligible') continue;
+    if (!(await mayBeOffered(trx, entry, now))) continue;
     const taken = await execute(trx, TAKE_OFFERED_PLACE_SQL, [now, slotId]);
     if (Number(taken.numAffectedRows ?? 0) !== 1) break; // no place left in the slot
     const appointmentId = await insertOffer(trx, entry, slotId, slot, Number(taken.insertId), holdExpiresAt, now);
@@ -175,6 +176,12 @@ async function offerSlot(trx: Trx, slotId: number, count: number, now: Date): Pr
       // The profile booked the session in a transaction that committed meanwhile.
       await execute(trx, UNTAKE_SQL, [now, slotId]);
       await closeEntry(trx, entry.id, 'cancelled', now);
+      continue;
+    }
+    if (!(await withinLimits(trx, entry, appointmentId, slot, rules))) {
+      // At a limit (or their day's appointments are being changed right now): they keep waiting.
+      await execute(trx, DELETE_OFFER_SQL, [appointmentId]);
+      await execute(trx, UNTAKE_SQL, [now, slotId]);
       continue;
     }
     await trx
@@ -209,25 +216,25 @@ async function offerSlot(trx: Trx, slotId: number, count: number, now: Date): Pr
   return offers;
 }
 
-type Eligibility = 'eligible' | 'booked_session' | 'banned' | 'limit' | 'busy';
-
 /** The candidate's profile, the lock booking takes first (book.ts), tried without waiting (see the top). */
 const LOCK_CANDIDATE_SQL = 'SELECT id FROM patient_profile WHERE id = ? FOR UPDATE NOWAIT';
 
+/** The account's ban: read, not locked, as booking reads it (book.ts `recount`). */
+const BANNED_UNTIL_SQL = 'SELECT banned_until FROM user_account WHERE id = ?';
+
 /**
- * The candidate's appointments holding a place on the session's date, read with their locks so
- * the latest committed rows are counted. The index is forced: MariaDB otherwise may pick
- * ix_appointment_visit_date and lock every appointment of that day — anyone's cancellation
- * would then make the candidate look busy. On this index's equality the locks stay on the
- * candidate's own rows (and a gap lock, which never conflicts). Parameters: profile id, date.
+ * The candidate's appointments holding a place on the session's date — the offer just inserted
+ * among them —, read with their locks so the latest committed rows are counted. The index is
+ * forced: MariaDB may otherwise pick ix_appointment_visit_date and lock every appointment of
+ * that day, so that anyone's cancellation made the candidate look busy. Parameters: profile id, date.
  */
 const CANDIDATE_LOAD_SQL = `
-  SELECT department_id, session_id FROM appointment FORCE INDEX (ix_appointment_profile_date)
+  SELECT id, department_id, session_id FROM appointment FORCE INDEX (ix_appointment_profile_date)
    WHERE profile_id = ? AND session_date = ? AND holds_place = 1
      FOR UPDATE NOWAIT`;
 
-/** The account's ban: read, not locked, as booking reads it (book.ts `recount`). */
-const BANNED_UNTIL_SQL = 'SELECT banned_until FROM user_account WHERE id = ?';
+/** Takes back an offer that turned out to pass a limit: as if never inserted (same transaction). */
+const DELETE_OFFER_SQL = 'DELETE FROM appointment WHERE id = ?';
 
 /** Runs a NOWAIT read; undefined when a row it needs is locked by another transaction. */
 async function tryLocked<Row>(trx: Trx, statement: string, parameters: unknown[]): Promise<Row[] | undefined> {
@@ -240,34 +247,43 @@ async function tryLocked<Row>(trx: Trx, statement: string, parameters: unknown[]
 }
 
 /**
- * The booking gate's checks for the candidate (book.ts), counted under the candidate's profile
- * lock as booking counts them; 'busy' when that lock or their appointments are held elsewhere.
+ * Before a place is taken for the candidate: their profile's lock, the one booking counts the
+ * limits under (book.ts), tried without waiting (see the top), and no ban. False: they keep
+ * waiting and the place goes on down the line.
  */
-async function checkCandidate(
+async function mayBeOffered(trx: Trx, entry: { account_id: number; profile_id: number }, now: Date): Promise<boolean> {
+  if ((await tryLocked(trx, LOCK_CANDIDATE_SQL, [entry.profile_id])) === undefined) return false;
+  const account = (await execute<{ banned_until: Date | null }>(trx, BANNED_UNTIL_SQL, [entry.account_id])).rows[0];
+  return !(account?.banned_until && account.banned_until > now);
+}
+
+/**
+ * After the offer's INSERT, under the candidate's profile lock: the booking gate's limits
+ * (book.ts `enforceLimits`) over their other appointments that day, from a locking read (see
+ * the top: why after the INSERT). False also when one of those rows is locked elsewhere.
+ */
+async function withinLimits(
   trx: Trx,
-  entry: { account_id: number; profile_id: number },
+  entry: { profile_id: number },
+  appointmentId: number,
   slot: SlotRow,
   rules: Parameters<typeof enforceLimits>[1],
-  now: Date,
-): Promise<Eligibility> {
-  if ((await tryLocked(trx, LOCK_CANDIDATE_SQL, [entry.profile_id])) === undefined) return 'busy';
-  const held = await tryLocked<{ department_id: number; session_id: number }>(trx, CANDIDATE_LOAD_SQL, [entry.profile_id, slot.session_date]);
-  if (held === undefined) return 'busy';
+): Promise<boolean> {
+  const held = await tryLocked<{ id: number; department_id: number; session_id: number }>(trx, CANDIDATE_LOAD_SQL, [entry.profile_id, slot.session_date]);
+  if (held === undefined) return false;
+  const others = held.filter((a) => Number(a.id) !== appointmentId);
   const load: ProfileLoad = {
-    day: held.length,
-    department: held.filter((a) => a.department_id === slot.department_id).length,
-    sameSession: held.filter((a) => a.session_id === slot.session_id).length,
+    day: others.length,
+    department: others.filter((a) => a.department_id === slot.department_id).length,
+    sameSession: others.filter((a) => a.session_id === slot.session_id).length,
   };
-  if (load.sameSession > 0) return 'booked_session';
-  const account = (await execute<{ banned_until: Date | null }>(trx, BANNED_UNTIL_SQL, [entry.account_id])).rows[0];
-  if (account?.banned_until && account.banned_until > now) return 'banned';
   try {
     enforceLimits(load, rules);
   } catch (error) {
-    if (error instanceof AppError) return 'limit';
+    if (error instanceof AppError) return false;
     throw error;
   }
-  return 'eligible';
+  return true;
 }
 
 /**
