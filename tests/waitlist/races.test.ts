@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expireOverdueHolds } from '../../functions/src/booking/expire.js';
 import { defaultRules } from '../../functions/src/rules/booking-rules.js';
+import { staffSession } from '../support/accounts.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { drivers } from '../support/drivers.js';
 import { appointmentAction, book, capacityViolations, createDoctor, createPatients, createSession, shanghaiDay, tokenFor, type Patient } from '../support/scenario.js';
@@ -22,6 +23,8 @@ async function untilNotBusy<T extends { status: number; body: any }>(request: ()
     if (answer.status !== 503 || answer.body?.error?.code !== 'DATABASE_BUSY' || attempt === 5) return answer;
   }
 }
+
+const jitter = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * ms));
 
 describe.each(drivers)('waitlist races on %s', (driver) => {
   let app: TestApp;
@@ -207,6 +210,68 @@ describe.each(drivers)('waitlist races on %s', (driver) => {
         app.clock.set(new Date());
       }
     }
+    expect(await capacityViolations(db)).toEqual([]);
+  });
+  it('capacity raised while the holder cancels, a second patient joins and an outsider books: the waitlist is served first, no place left beside a waiting entry', async () => {
+    const db = app.database.db;
+    const admin = await staffSession(app, 'admin');
+    const tally = { secondOffered: 0, secondWaiting: 0, secondRefused: 0, outsiderBooked: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const spread = round % 2 === 0 ? 0 : 300;
+      const pairs = await Promise.all(
+        Array.from({ length: PAIRS }, async () => {
+          // One place, a range of two numbers: capacity may go up to 2.
+          const session = await createSession(db, await createDoctor(db), { date: shanghaiDay(app.clock.now(), 4), feeFen: 1500, slots: [{ start: '09:00', capacity: 1, seqCount: 2 }] });
+          const slotId = session.slotIds[0]!;
+          const [holder, first, second, outsider] = (await createPatients(db, 4)) as [Patient, Patient, Patient, Patient];
+          const [appointmentId] = await fill(app, [holder], slotId);
+          expect((await join(app, first, session.sessionId)).status).toBe(201);
+          return { session, slotId, holder, appointmentId: appointmentId!, first, second, outsider };
+        }),
+      );
+      const answers = await Promise.all(
+        pairs.map(({ slotId, holder, appointmentId, second, outsider, session }) =>
+          Promise.all([
+            untilNotBusy(() => app.request('PUT', `/api/v1/admin/slots/${slotId}/capacity`, { token: admin.accessToken, body: { capacity: 2 } })),
+            untilNotBusy(() => appointmentAction(app, holder, appointmentId, 'cancel')),
+            // Every other round jittered, so that each lands before, between and after the two places appear.
+            jitter(spread).then(() => untilNotBusy(() => join(app, second, session.sessionId))),
+            jitter(spread).then(() => untilNotBusy(() => book(app, outsider, slotId))),
+          ]),
+        ),
+      );
+      for (const [i, { session, slotId, first, second, outsider }] of pairs.entries()) {
+        const [raised, cancelled, joined, booked] = answers[i]!;
+        expect([raised.status, cancelled.status]).toEqual([200, 200]);
+        const rows = await entries(app, session.sessionId);
+        const entryOf = (p: Patient) => rows.find((r) => r.profile_id === p.profileId);
+        // First in line before either place appeared: the first place is theirs.
+        expect(entryOf(first)?.status).toBe('fulfilled');
+        const left = await remaining(slotId);
+        const secondEntry = entryOf(second);
+        if (joined.status === 201) {
+          expect(secondEntry?.status).toMatch(/^(fulfilled|waiting)$/);
+          if (secondEntry!.status === 'waiting') {
+            tally.secondWaiting++;
+            expect(left).toBe(0); // never waiting beside a place it would take
+          } else tally.secondOffered++;
+        } else {
+          tally.secondRefused++;
+          expect({ status: joined.status, code: joined.body.error?.code }).toEqual({ status: 409, code: 'WAITLIST_NOT_FULL' });
+          expect(secondEntry).toBeUndefined();
+        }
+        if (booked.status === 201) tally.outsiderBooked++;
+        else expect({ status: booked.status, code: booked.body.error?.code }).toEqual({ status: 409, code: 'SLOT_FULL' });
+        // Who holds the two places: exactly the first in line, the second if offered, the outsider if booked.
+        const holding = await db.selectFrom('appointment').select('profile_id').where('slot_id', '=', slotId).where('holds_place', '=', 1).execute();
+        const expected = [first.profileId];
+        if (secondEntry?.status === 'fulfilled') expected.push(second.profileId);
+        if (booked.status === 201) expected.push(outsider.profileId);
+        expect(holding.map((h) => h.profile_id).sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
+        expect(left).toBe(2 - expected.length);
+      }
+    }
+    expect(tally.secondOffered + tally.secondWaiting + tally.secondRefused).toBe(ROUNDS * PAIRS);
     expect(await capacityViolations(db)).toEqual([]);
   });
 });
