@@ -29,7 +29,7 @@ const jitter = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math
 describe.each(drivers)('waitlist races on %s', (driver) => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ LOG_LEVEL: process.env.WL_LOG ?? 'silent' }, undefined, { driver, poolSize: 20 });
+    app = await startTestApp({}, undefined, { driver, poolSize: 20 });
   });
   afterAll(() => app.close());
 
