@@ -50,6 +50,12 @@
  * Cancellation and expiry (transitions.ts, releasePlaces): slot → appointment → payment. Suspension
  * (suspend.ts): slots → session → appointments → payments. Payment (pay.ts):
  * appointment → payment. The generator's rebuild and 加号 (schedule/): slots → session.
+ * Joining a waitlist (waitlist/join.ts): profile → slots (id order) → waitlist_entry (INSERT).
+ * The waitlist's fill, inside a cancellation or expiry (waitlist-offer.ts): slot → appointment
+ * → waitlist_entry → the candidate's profile → appointment (INSERT) → the candidate's other
+ * appointments that day. The candidate's profile comes before the slot in this order, so the
+ * fill only tries it (FOR UPDATE NOWAIT) and passes over a candidate it cannot lock at once:
+ * it never waits against the order, so it cannot deadlock with a booking holding that profile.
  * Nobody locks user_account rows on these paths: they are read.
  *
  * Queue numbers (就诊序号): each slot owns the numbers seq_start … seq_start + seq_count - 1 of

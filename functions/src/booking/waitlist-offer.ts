@@ -14,39 +14,56 @@
  *
  * Who is next: the session's waiting entries in FIFO order (created_at, id) whose chosen slot
  * times (slot_starts, NULL = any) include the slot's start. Each candidate is checked again
- * as the booking gate checks (book.ts: `RECOUNT_SQL`, `enforceLimits`): no ban, the per-day
- * and per-department limits, not already holding a place in the session. A candidate who
- * fails a limit or a ban keeps waiting and the place goes to the next one; a candidate who
- * booked the session meanwhile leaves the waitlist (cancelled). Nothing is offered once the
- * waitlist has closed (rules/waitlist-timing.ts), when the session is no longer bookable (suspended — a
+ * as the booking gate checks (book.ts: `enforceLimits`): no ban, the per-day and
+ * per-department limits, not already holding a place in the session. A candidate who fails a
+ * limit or a ban keeps waiting and the place goes to the next one; a candidate who booked the
+ * session meanwhile leaves the waitlist (cancelled). Nothing is offered once the waitlist has
+ * closed (rules/waitlist-timing.ts), when the session is no longer bookable (suspended — a
  * 停诊 returns its places but must offer none —, past, doctor unavailable), or when the hold
  * cap has passed.
+ *
+ * The limits are counted under the lock booking counts them under (book.ts: the profile row,
+ * FOR UPDATE), so a booking of the same profile and the offer are serialised: whichever locks
+ * the profile second counts the other's appointment, and a limit of n is never passed by one.
+ * The count itself is a locking read of the candidate's appointments that day: the fill runs
+ * late in its caller's transaction, whose snapshot is older than the profile's lock, so a plain
+ * read could miss a booking that committed just before we got it. It is made after the
+ * offered appointment's INSERT (which it then leaves out): its gap locks on
+ * ix_appointment_profile_date would otherwise be held by two offers whose candidates share a
+ * gap while each inserts into it — a deadlock on every burst of cancellations. A candidate
+ * found at a limit has the INSERT deleted and the place given back (same transaction).
  *
  * Lock order (book.ts, top; the waitlist's rows come after the slots and the appointments
  * that return their places, before the appointments the offers insert):
  *
  *     patient_profile → slot (id order) → appointment (returning) → waitlist_entry (a session's
- *                     waiting rows, FIFO order) → appointment (offered: INSERT) → outbox, audit
+ *                     waiting rows, FIFO order) → patient_profile (candidate's, NOWAIT)
+ *                     → clinic_session (shared) → appointment (offered: INSERT)
+ *                     → appointment (candidate's that day,
+ *                     NOWAIT) → outbox, audit
  *
  * The fill runs holding the slot rows its caller locked (all of them, before any waitlist
  * row) and the returning appointments it moved, then locks the session's waiting entries (FOR
  * UPDATE, in index order, so two fills of one session queue instead of offering one entry
  * twice), takes the place with a conditional UPDATE of the slot it already holds and inserts
- * the appointment. Nobody locks a waitlist row and then a slot or an existing appointment:
- * joining (waitlist/join.ts) locks the profile and inserts its entry; leaving and the closing job update one
- * entry by primary key and write the outbox. It locks no profile (a
- * profile comes before the slot: locking it here would invert the booking path's order) and
- * no session row: the session's state is read plainly, which is exact because a suspension
- * locks every slot of the session before it writes the session, and we hold one. The one
- * consequence of not locking the profile: the limits are re-read by a plain read, so a
- * booking of the same profile committing during the fill could pass a daily limit by one
- * (the unique key still forbids two places in one session).
+ * the appointment. The candidate's profile comes first in the booking path's order, before the
+ * slot we hold; so the fill only tries its lock — `FOR UPDATE NOWAIT`, as for the candidate's
+ * appointments — and never waits for it: a lock that is never waited for cannot close a
+ * cycle. A candidate whose profile or appointments another transaction holds at that moment
+ * (a booking or a join of that profile, an offer to it from another session, a payment) is
+ * passed over for this place as one at a limit is: they keep waiting, with their position.
+ * Nobody locks a waitlist row and then a slot or an existing appointment: joining
+ * (waitlist/join.ts) locks the profile, then the slots it would wait for, and inserts its
+ * entry; leaving and the closing job update one entry by primary key and write the outbox. The
+ * session row is only share-locked, for the offered appointment's doctor (after the slot, as
+ * in booking); its state is read plainly, which is exact because a suspension locks every
+ * slot of the session before it writes the session, and we hold one.
  */
 import { CompiledQuery } from 'kysely';
 import { recordAudit } from '../audit/audit.js';
-import { enforceLimits, freeQueueNumber, INSERT_APPOINTMENT_SQL, newOrderNumber, RECOUNT_SQL, requestHash, type ProfileLoad } from './book.js';
+import { enforceLimits, freeQueueNumber, newOrderNumber, requestHash, type ProfileLoad } from './book.js';
 import { DOCTOR_AVAILABLE_SQL, slotRefusal, type SlotFacts } from './bookability.js';
-import { isDuplicateKey } from '../db/driver-errors.js';
+import { isDuplicateKey, isNowaitRefused } from '../db/driver-errors.js';
 import type { Trx } from '../db/transaction.js';
 import { AppError } from '../errors.js';
 import { notifyAppointments } from '../notification/outbox.js';
@@ -67,10 +84,15 @@ export interface Offer {
   slotId: number;
 }
 
-/** Whether any entry of the slot's session is waiting: the common case, none, costs this one read. */
+/**
+ * Whether any entry of the slot's session is waiting: the common case, none, costs this one read.
+ * A locking read, so it sees every entry committed before the caller took the slot's lock,
+ * whatever the caller read before (a join checks fullness under that lock: waitlist/join.ts).
+ */
 const ANY_WAITING_SQL = `
   SELECT 1 AS waiting FROM slot s JOIN waitlist_entry w ON w.session_id = s.session_id AND w.status = 'waiting'
-   WHERE s.id = ? LIMIT 1`;
+   WHERE s.id = ? LIMIT 1
+    LOCK IN SHARE MODE`;
 
 type SlotRow = SlotFacts & {
   end_time: string;
@@ -146,12 +168,7 @@ async function offerSlot(trx: Trx, slotId: number, count: number, now: Date): Pr
   for (const entry of entries) {
     if (offers.length === count) break;
     if (!acceptsSlot(entry.slot_starts, slot.start_time)) continue;
-    const eligibility = await checkCandidate(trx, entry, slot, rules, now);
-    if (eligibility === 'booked_session') {
-      await closeEntry(trx, entry.id, 'cancelled', now);
-      continue;
-    }
-    if (eligibility !== 'eligible') continue;
+    if (!(await mayBeOffered(trx, entry, now))) continue;
     const taken = await execute(trx, TAKE_OFFERED_PLACE_SQL, [now, slotId]);
     if (Number(taken.numAffectedRows ?? 0) !== 1) break; // no place left in the slot
     const appointmentId = await insertOffer(trx, entry, slotId, slot, Number(taken.insertId), holdExpiresAt, now);
@@ -159,6 +176,12 @@ async function offerSlot(trx: Trx, slotId: number, count: number, now: Date): Pr
       // The profile booked the session in a transaction that committed meanwhile.
       await execute(trx, UNTAKE_SQL, [now, slotId]);
       await closeEntry(trx, entry.id, 'cancelled', now);
+      continue;
+    }
+    if (!(await withinLimits(trx, entry, appointmentId, slot, rules))) {
+      // At a limit (or their day's appointments are being changed right now): they keep waiting.
+      await execute(trx, DELETE_OFFER_SQL, [appointmentId]);
+      await execute(trx, UNTAKE_SQL, [now, slotId]);
       continue;
     }
     await trx
@@ -193,38 +216,95 @@ async function offerSlot(trx: Trx, slotId: number, count: number, now: Date): Pr
   return offers;
 }
 
-type Eligibility = 'eligible' | 'booked_session' | 'banned' | 'limit';
+/** The candidate's profile, the lock booking takes first (book.ts), tried without waiting (see the top). */
+const LOCK_CANDIDATE_SQL = 'SELECT id FROM patient_profile WHERE id = ? FOR UPDATE NOWAIT';
 
-/** The booking gate's checks for the candidate (book.ts), from a plain read (see the top). */
-async function checkCandidate(
+/** The account's ban: read, not locked, as booking reads it (book.ts `recount`). */
+const BANNED_UNTIL_SQL = 'SELECT banned_until FROM user_account WHERE id = ?';
+
+/**
+ * The candidate's appointments holding a place on the session's date — the offer just inserted
+ * among them —, read with their locks so the latest committed rows are counted. The index is
+ * forced: MariaDB may otherwise pick ix_appointment_visit_date and lock every appointment of
+ * that day, so that anyone's cancellation made the candidate look busy. Parameters: profile id, date.
+ */
+const CANDIDATE_LOAD_SQL = `
+  SELECT id, department_id, session_id FROM appointment FORCE INDEX (ix_appointment_profile_date)
+   WHERE profile_id = ? AND session_date = ? AND holds_place = 1
+     FOR UPDATE NOWAIT`;
+
+/** Takes back an offer that turned out to pass a limit: as if never inserted (same transaction). */
+const DELETE_OFFER_SQL = 'DELETE FROM appointment WHERE id = ?';
+
+/** Runs a NOWAIT read; undefined when a row it needs is locked by another transaction. */
+async function tryLocked<Row>(trx: Trx, statement: string, parameters: unknown[]): Promise<Row[] | undefined> {
+  try {
+    return (await execute<Row>(trx, statement, parameters)).rows;
+  } catch (error) {
+    if (isNowaitRefused(error)) return undefined; // only the statement failed: the transaction goes on
+    throw error;
+  }
+}
+
+/**
+ * Before a place is taken for the candidate: their profile's lock, the one booking counts the
+ * limits under (book.ts), tried without waiting (see the top), and no ban. False: they keep
+ * waiting and the place goes on down the line.
+ */
+async function mayBeOffered(trx: Trx, entry: { account_id: number; profile_id: number }, now: Date): Promise<boolean> {
+  if ((await tryLocked(trx, LOCK_CANDIDATE_SQL, [entry.profile_id])) === undefined) return false;
+  const account = (await execute<{ banned_until: Date | null }>(trx, BANNED_UNTIL_SQL, [entry.account_id])).rows[0];
+  return !(account?.banned_until && account.banned_until > now);
+}
+
+/**
+ * After the offer's INSERT, under the candidate's profile lock: the booking gate's limits
+ * (book.ts `enforceLimits`) over their other appointments that day, from a locking read (see
+ * the top: why after the INSERT). False also when one of those rows is locked elsewhere.
+ */
+async function withinLimits(
   trx: Trx,
-  entry: { account_id: number; profile_id: number },
+  entry: { profile_id: number },
+  appointmentId: number,
   slot: SlotRow,
   rules: Parameters<typeof enforceLimits>[1],
-  now: Date,
-): Promise<Eligibility> {
-  const row = (
-    await execute<{ day: number; department: number | null; same_session: number | null; banned_until: Date | null }>(trx, RECOUNT_SQL, [
-      slot.department_id,
-      slot.session_id,
-      entry.account_id,
-      '',
-      entry.account_id,
-      entry.profile_id,
-      slot.session_date,
-    ])
-  ).rows[0]!;
-  const load: ProfileLoad = { day: Number(row.day), department: Number(row.department ?? 0), sameSession: Number(row.same_session ?? 0) };
-  if (load.sameSession > 0) return 'booked_session';
-  if (row.banned_until && row.banned_until > now) return 'banned';
+): Promise<boolean> {
+  const held = await tryLocked<{ id: number; department_id: number; session_id: number }>(trx, CANDIDATE_LOAD_SQL, [entry.profile_id, slot.session_date]);
+  if (held === undefined) return false;
+  const others = held.filter((a) => Number(a.id) !== appointmentId);
+  const load: ProfileLoad = {
+    day: others.length,
+    department: others.filter((a) => a.department_id === slot.department_id).length,
+    sameSession: others.filter((a) => a.session_id === slot.session_id).length,
+  };
   try {
     enforceLimits(load, rules);
   } catch (error) {
-    if (error instanceof AppError) return 'limit';
+    if (error instanceof AppError) return false;
     throw error;
   }
-  return 'eligible';
+  return true;
 }
+
+/**
+ * The session's doctor and department, share-locked (clinic_session after the slot: the lock
+ * order), for the offered appointment: a 替诊 (schedule/substitution.ts) that committed since
+ * SLOT_SQL read the session is seen here.
+ */
+const SESSION_DOCTOR_SQL = 'SELECT doctor_id, department_id FROM clinic_session WHERE id = ? LOCK IN SHARE MODE';
+
+/**
+ * The offered appointment: an INSERT … VALUES, not booking's INSERT … SELECT (book.ts
+ * INSERT_APPOINTMENT_SQL). MariaDB (innodb_autoinc_lock_mode = 1) holds the table's AUTO-INC
+ * lock through an INSERT … SELECT, including while it waits for a uniqueness check's row lock;
+ * the fill runs holding many rows, and offers of neighbouring sessions deadlocked on it
+ * (errno 1467) in tests/waitlist/races.test.ts. A simple insert takes no such lock.
+ */
+const INSERT_OFFER_SQL = `
+  INSERT INTO appointment (order_no, account_id, profile_id, slot_id, session_id, doctor_id, department_id,
+                           session_date, period, slot_start, slot_end, queue_number, fee_fen, status,
+                           hold_expires_at, idempotency_key, request_hash, created_at, updated_at)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 /**
  * The offered appointment, numbered as a booking is (book.ts): the slot's `next_seq` candidate,
@@ -240,21 +320,21 @@ async function insertOffer(
   holdExpiresAt: Date,
   now: Date,
 ): Promise<number | undefined> {
+  const session = (await execute<{ doctor_id: number; department_id: number }>(trx, SESSION_DOCTOR_SQL, [slot.session_id])).rows[0];
+  // A 替诊 committed since the slot was read: the caller's transaction rolls back and its
+  // cancel or expiry is answered as a lost race (rare: a substitution takes no slot lock).
+  if (!session || session.doctor_id !== slot.doctor_id) throw new TransitionLost();
   const status = slot.fee_fen > 0 ? 'pending_payment' : 'booked';
   let queueNumber = slot.seq_start + nextSeq - 1;
   for (let attempt = 1; ; attempt++) {
     try {
-      const inserted = await execute(trx, INSERT_APPOINTMENT_SQL, [
-        newOrderNumber(now), entry.account_id, entry.profile_id, slotId,
+      const inserted = await execute(trx, INSERT_OFFER_SQL, [
+        newOrderNumber(now), entry.account_id, entry.profile_id, slotId, slot.session_id, session.doctor_id, session.department_id,
         slot.session_date, slot.period, slot.start_time, slot.end_time, queueNumber,
         slot.fee_fen, status, status === 'pending_payment' ? holdExpiresAt : null,
         // The entry's own key: one offer per entry, ever (uq_appointment_idempotency).
         `waitlist-${entry.id}`, requestHash({ slotId, profileId: entry.profile_id }), now, now,
-        slot.session_id, slot.doctor_id,
       ]);
-      // A 替诊 committed since the slot was read: the caller's transaction rolls back and its
-      // cancel or expiry is answered as a lost race (rare: a substitution takes no slot lock).
-      if (Number(inserted.numAffectedRows ?? 0) !== 1) throw new TransitionLost();
       return Number(inserted.insertId);
     } catch (error) {
       if (isDuplicateKey(error, 'uq_appointment_profile_session')) return undefined;

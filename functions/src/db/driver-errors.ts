@@ -9,6 +9,7 @@
  * | what happened                                    | mysql2                                     | PlanetScale (@planetscale/database)            | answer |
  * | ------------------------------------------------ | ------------------------------------------ | ---------------------------------------------- | ------ |
  * | deadlock (1213)                                  | errno 1213                                 | `(errno 1213)`, code ABORTED                   | retried by inTransaction, then 503 DATABASE_BUSY |
+ * | deadlock on the AUTO-INC table lock (MariaDB, innodb_autoinc_lock_mode = 1: an INSERT … SELECT) | errno 1467 | `(errno 1467)` | retried by inTransaction, then 503 DATABASE_BUSY |
  * | lock-wait timeout (1205), after LOCK_WAIT_TIMEOUT_SECONDS (create-db.ts) | errno 1205            | `(errno 1205)`, code DEADLINE_EXCEEDED         | 503 DATABASE_BUSY (not retried) |
  * | refused, reset, lost, timed out; any fatal error | `fatal: true` (ECONNREFUSED, ECONNRESET, PROTOCOL_CONNECTION_LOST, "Can't add new command when connection is in closed state" — what Kysely's ROLLBACK throws on a dead connection, hiding the original) | fetch rejects (`TypeError: fetch failed`, abort, timeout); HTTP 5xx | 503 SERVICE_UNAVAILABLE |
  * | server shutting down, connection killed, gone    | errno 1053, 1927, 2002, 2003, 2006, 2013   | the same errnos; code UNAVAILABLE              | 503 SERVICE_UNAVAILABLE |
@@ -20,6 +21,14 @@ import { AppError } from '../errors.js';
 export const ER_DUP_ENTRY = 1062;
 export const ER_LOCK_DEADLOCK = 1213;
 export const ER_LOCK_WAIT_TIMEOUT = 1205;
+/**
+ * "Failed to read auto-increment value from storage engine": what InnoDB answers when an
+ * INSERT … SELECT (book.ts, waitlist-offer.ts: INSERT_APPOINTMENT_SQL) is chosen as the victim
+ * of a deadlock while it waits for the table's AUTO-INC lock (MariaDB's default
+ * innodb_autoinc_lock_mode = 1 holds that lock to the end of such a statement; two of them
+ * waiting on each other's uniqueness-check row locks deadlock). The transaction is rolled back.
+ */
+export const ER_AUTOINC_READ_FAILED = 1467;
 
 export function mysqlErrno(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
@@ -43,12 +52,13 @@ export function isDuplicateKey(error: unknown, keyName?: string): boolean {
 }
 
 /**
- * A deadlock: the database rolled the transaction back at once, and running it again will
- * usually succeed. A lock-wait timeout is not retried: the wait has already spent seconds of
+ * A deadlock (1213, or 1467 when it was on the AUTO-INC lock): the database rolled the
+ * transaction back at once, and running it again will usually succeed. A lock-wait timeout is not retried: the wait has already spent seconds of
  * the request's budget (create-db.ts, LOCK_WAIT_TIMEOUT_SECONDS); it is answered DATABASE_BUSY.
  */
 export function isRetryableTransactionError(error: unknown): boolean {
-  return mysqlErrno(error) === ER_LOCK_DEADLOCK;
+  const errno = mysqlErrno(error);
+  return errno === ER_LOCK_DEADLOCK || errno === ER_AUTOINC_READ_FAILED;
 }
 
 /** Retry-After for a database that cannot be reached: the pool reconnects on the next request. */
@@ -99,6 +109,19 @@ function shape(error: unknown): DriverErrorShape | undefined {
 /** A statement waited LOCK_WAIT_TIMEOUT_SECONDS for a row lock and gave up. */
 export function isLockWaitTimeout(error: unknown): boolean {
   return mysqlErrno(error) === ER_LOCK_WAIT_TIMEOUT;
+}
+
+/** MySQL 8's answer to a `FOR UPDATE NOWAIT` that found the row locked (MariaDB answers 1205). */
+export const ER_LOCK_NOWAIT = 3572;
+
+/**
+ * A `FOR UPDATE NOWAIT` read found a row locked by another transaction: only that statement
+ * failed, the transaction goes on (MariaDB reports it as a lock-wait timeout, MySQL 8 as 3572).
+ * Ask this only of a NOWAIT statement: a 1205 from an ordinary read is a real timeout.
+ */
+export function isNowaitRefused(error: unknown): boolean {
+  const errno = mysqlErrno(error);
+  return errno === ER_LOCK_WAIT_TIMEOUT || errno === ER_LOCK_NOWAIT;
 }
 
 /** The vtrpc code of a PlanetScale `DatabaseError` (e.g. 'UNAVAILABLE'), if any. */

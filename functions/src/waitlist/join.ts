@@ -9,12 +9,21 @@
  *
  * Joining runs in one transaction that locks the profile row first (the booking path's first
  * lock, book.ts), so a profile's concurrent joins and bookings are counted exactly; then it
- * inserts the entry (waitlist_entry after the profile: booking/waitlist-offer.ts's lock order). A profile waits
- * at most once per session (uq_waitlist_profile_session over waiting entries).
+ * locks the slots it would wait for and inserts the entry. A profile waits at most once per
+ * session (uq_waitlist_profile_session over waiting entries).
  *
- * Fullness is judged before the transaction, from committed rows: a place returned by a
- * transaction that committed between that read and this entry's INSERT (and found the
- * waitlist empty) stays public — the patient can book it; the entry waits for the next one.
+ * Fullness is judged twice: before the transaction, to refuse cheaply, and again under the
+ * row locks of the chosen slots (FOR UPDATE, id order), just before the INSERT. A place comes
+ * back only by an UPDATE of its slot (booking/transitions.ts `releasePlaces`, schedule/), whose
+ * transaction offers it to the waitlist while it holds that slot's lock; so a join and a
+ * returning place serialise on the slot row. Either the place came back first — the join reads
+ * `remaining > 0` under the lock and answers WAITLIST_NOT_FULL (book it) — or the entry commits
+ * first and the returning transaction, which reads the waitlist after taking the slot's lock,
+ * offers the place to it. Never an entry waiting beside a free place it would take.
+ *
+ * Lock order (booking/book.ts, waitlist-offer.ts): patient_profile → slot (chosen, id order)
+ * → waitlist_entry (INSERT). The slots are locked last, so the hot rows are held only for the
+ * INSERT, the audit row and COMMIT.
  */
 import * as z from 'zod';
 import { CompiledQuery, sql } from 'kysely';
@@ -132,6 +141,17 @@ export async function joinWaitlist(deps: AppDeps, principal: Principal, request:
     if (Number(waiting.n) >= rules.waitlistMaxPerProfile) {
       throw new AppError('WAITLIST_LIMIT_REACHED', undefined, { limit: rules.waitlistMaxPerProfile });
     }
+    // Full again, under the locks a returning place takes first (see the top).
+    const locked = await trx
+      .selectFrom('slot')
+      .select(['id', 'remaining'])
+      .where('id', 'in', chosen.map((s) => s.slot_id))
+      .orderBy('id')
+      .forUpdate()
+      .execute();
+    const remaining = new Map(locked.map((s) => [s.id, s.remaining]));
+    const refusedNow = joinRefusal(chosen.map((s) => ({ ...s, remaining: remaining.get(s.slot_id) ?? 0 })), now);
+    if (refusedNow) throw new AppError(refusedNow);
     const inserted = await trx
       .insertInto('waitlist_entry')
       .values({
