@@ -102,6 +102,7 @@ export const errorCatalog = {
   BAN_NOT_FOUND: [404, '预约限制记录不存在'],
   BAN_ALREADY_LIFTED: [409, '该预约限制已解除'],
   DEPARTMENT_IN_USE: [409, '该科室仍有在职医生、启用中的小科或未来出诊，请先调整后再停用'],
+  DEPARTMENT_ORDER_MISMATCH: [409, '排序须恰好包含同一上级科室下的全部科室（含停用），每个一次；请刷新后重试'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

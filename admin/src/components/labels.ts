@@ -48,6 +48,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'user.status': '启用/停用账号',
   'department.create': '新增科室',
   'department.update': '修改科室',
+  'department.reorder': '调整科室顺序',
   'doctor.create': '新增医生',
   'doctor.update': '修改医生',
   'template.create': '新增排班模板',
@@ -76,6 +77,18 @@ export const ACTION_LABEL: Record<string, string> = {
   'booking_ban.apply': '爽约暂停预约',
   'booking_ban.lift': '解除预约限制',
   'patient_profile.view': '查看患者就诊人',
+  'user.password_reset': '重置账号密码',
+  'suspension_request.create': '申请停诊',
+  'suspension_request.approve': '批准停诊申请',
+  'suspension_request.reject': '驳回停诊申请',
+  'appointment.check_in': '签到',
+  'appointment.call': '叫号',
+  'appointment.no_show': '爽约',
+  'patient.view_by_doctor': '医生查看患者',
+  'waitlist.join': '加入候补',
+  'waitlist.leave': '退出候补',
+  'waitlist.offer': '候补递补',
+  'waitlist.close': '候补截止',
 };
 export const actionLabel = (code: string): string => ACTION_LABEL[code] ?? code;
 
