@@ -6,6 +6,7 @@ import type {
   AdminAppointment,
   AdminAppointmentDetail,
   AdminDepartment,
+  DepartmentOrder,
   AdminDoctor,
   AdminMessage,
   AdminPatientProfile,
@@ -44,6 +45,7 @@ export const departmentApi = {
   list: () => call<{ items: AdminDepartment[] }>('GET', '/admin/departments'),
   create: (body: DepartmentInput) => call<AdminDepartment>('POST', '/admin/departments', { body, quiet: true }),
   update: (id: number, body: DepartmentInput) => call<AdminDepartment>('PUT', `/admin/departments/${id}`, { body, quiet: true }),
+  reorder: (body: DepartmentOrder) => call<{ items: AdminDepartment[] }>('PUT', '/admin/departments/order', { body, quiet: true }),
 };
 
 export const doctorApi = {
