@@ -9,7 +9,7 @@ import { Alert, App, Modal, Spin, Tag, Tree, type TreeDataNode, type TreeProps }
 import { useMemo, useState } from 'react';
 import { departmentApi } from '../api/endpoints';
 import type { AdminDepartment } from '../api/schema';
-import { toTree, type DepartmentNode } from '../components/departmentTree';
+import { toTree, type DepartmentNode } from '../api/departmentTree';
 
 function treeData(nodes: DepartmentNode[]): TreeDataNode[] {
   return nodes.map((d) => ({
@@ -24,14 +24,14 @@ function treeData(nodes: DepartmentNode[]): TreeDataNode[] {
   }));
 }
 
-/** The ids under `parentId` in their current order, with `moved` put just before or after `target`. */
-function movedOrder(departments: AdminDepartment[], parentId: number | null, moved: number, target: number, after: boolean): number[] {
+/** The ids under `parentId` in their current order, with `moved` put just before or after `next`, or first. */
+function movedOrder(departments: AdminDepartment[], parentId: number | null, moved: number, next: { target: number; after: boolean } | undefined): number[] {
   const siblings = departments
     .filter((d) => d.parentId === parentId)
     .sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id)
     .map((d) => d.id);
   const rest = siblings.filter((id) => id !== moved);
-  const at = rest.indexOf(target) + (after ? 1 : 0);
+  const at = next ? rest.indexOf(next.target) + (next.after ? 1 : 0) : 0;
   return [...rest.slice(0, at), moved, ...rest.slice(at)];
 }
 
@@ -42,21 +42,29 @@ export function DepartmentOrderModal({ open, departments, onClose, onSaved }: { 
   const nameOf = (id: number) => departments.find((d) => d.id === id)?.name ?? '';
   const data = useMemo(() => treeData(toTree(departments)), [departments]);
 
-  // Only into a gap between two departments of the same parent; never into a department.
-  const allowDrop: TreeProps['allowDrop'] = ({ dragNode, dropNode, dropPosition }) =>
-    dropPosition !== 0 && parentOf.get(Number(dragNode.key)) === parentOf.get(Number(dropNode.key));
+  // Between two departments of the same parent; "into" only the department's own parent, which is how the
+  // tree drops above a parent's first child (its first place). Never under another parent.
+  const allowDrop: TreeProps['allowDrop'] = ({ dragNode, dropNode, dropPosition }) => {
+    const parentId = parentOf.get(Number(dragNode.key));
+    if (dropPosition === 0) return Number(dropNode.key) === parentId;
+    return parentOf.get(Number(dropNode.key)) === parentId;
+  };
 
   const onDrop: TreeProps['onDrop'] = async (info) => {
     const moved = Number(info.dragNode.key);
     const target = Number(info.node.key);
     const parentId = parentOf.get(moved) ?? null;
-    if (!info.dropToGap || parentOf.get(target) !== parentId) {
+    let ids: number[];
+    if (!info.dropToGap && target === parentId) {
+      ids = movedOrder(departments, parentId, moved, undefined);
+    } else if (info.dropToGap && parentOf.get(target) === parentId) {
+      // info.dropPosition counts from the parent's first child; the target's own index is its pos's last part.
+      const after = info.dropPosition > Number(info.node.pos.split('-').at(-1));
+      ids = movedOrder(departments, parentId, moved, { target, after });
+    } else {
       message.warning('只能在同一上级科室内调整顺序；要移到其他大科，请编辑该科室的上级科室');
       return;
     }
-    // info.dropPosition counts from the parent's first child; the target's own index is the pos's last part.
-    const targetIndex = Number(info.node.pos.split('-').at(-1));
-    const ids = movedOrder(departments, parentId, moved, target, info.dropPosition > targetIndex);
     setSaving(true);
     try {
       await departmentApi.reorder({ parentId, ids });

@@ -11,7 +11,7 @@ import { departmentApi } from '../api/endpoints';
 import type { AdminDepartment, DepartmentInput } from '../api/schema';
 import { useLoad } from '../components/useLoad';
 import { formErrorHandler } from '../components/formErrors';
-import { toTree, type DepartmentNode as Node } from '../components/departmentTree';
+import { toTree, type DepartmentNode as Node } from '../api/departmentTree';
 import { DepartmentOrderModal } from './DepartmentOrder';
 
 function inputOf(d: AdminDepartment): DepartmentInput {

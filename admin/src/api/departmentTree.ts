@@ -1,4 +1,4 @@
-/** The department tree (大科 → 小科) of the admin's flat list, as the console shows it. */
+/** The department tree (大科 → 小科) of the admin's flat list, ordered as the patient app orders it. */
 import type { AdminDepartment } from '../api/schema';
 
 export type DepartmentNode = AdminDepartment & { children?: DepartmentNode[] };
@@ -18,4 +18,10 @@ export function toTree(items: AdminDepartment[]): DepartmentNode[] {
   };
   order(roots);
   return roots;
+}
+
+/** The flat list in the tree's order — each 大科 followed by its 小科 — as every department picker lists it. */
+export function inTreeOrder(items: AdminDepartment[]): AdminDepartment[] {
+  const flat = (nodes: DepartmentNode[]): AdminDepartment[] => nodes.flatMap(({ children, ...d }) => [d, ...flat(children ?? [])]);
+  return flat(toTree(items));
 }
