@@ -534,10 +534,10 @@ describe('admin console at 1280 px', () => {
     const doctor = await db.selectFrom('doctor').select(['id', 'user_id']).where('name', '=', '林海涛').executeTakeFirstOrThrow();
     const cancelled = await db.selectFrom('appointment').select('order_no').where('session_id', '=', paidClinic.sessionId).executeTakeFirstOrThrow();
     const request = await db.selectFrom('suspension_request').select('id').where('session_id', '=', approvedSessionId).executeTakeFirstOrThrow();
-    // [action, its label, the 对象编号 of this file's entry, a part of its summary]
-    const expected: [string, string, string, string][] = [
+    // [action, its label, the 对象编号 of this file's entry, a part of its (newest) summary, how many]
+    const expected: [string, string, string, string, number?][] = [
       ['department.create', '新增科室', await id('department', '老年医学科'), '老年医学科'],
-      ['department.reorder', '调整科室顺序', await id('department', '内科'), `"parentId": ${await id('department', '内科')}`],
+      ['department.reorder', '调整科室顺序', await id('department', '内科'), `"parentId": ${await id('department', '内科')}`, 2], // two drags
       ['doctor.create', '新增医生', String(doctor.id), '林海涛'],
       ['user.create', '创建账号', String(doctor.user_id), '"role": "doctor"'],
       ['booking_rule.update', '修改预约规则', 'global', '"cancelCutoffMinutes": 45'],
@@ -549,14 +549,15 @@ describe('admin console at 1280 px', () => {
     ];
     await page.getByRole('menuitem', { name: /审计日志/ }).click();
     await page.getByText(/共 \d+ 条/).waitFor(WAIT);
-    for (const [code, label, target, summary] of expected) {
+    for (const [code, label, target, summary, count = 1] of expected) {
       await pickAction(code);
       await page.getByRole('button', { name: /查\s*询/ }).click();
       // Filtered on the server: every row is this action, and this file's entry is among them.
       const actions = page.getByTestId('audit-action');
       await expect.poll(() => actions.allInnerTexts().then((t) => [...new Set(t)])).toEqual([label]);
-      const row = page.locator('.ant-table-row').filter({ has: page.locator('td').getByText(target, { exact: true }) });
-      await expect.poll(async () => [code, target, await row.count()]).toEqual([code, target, 1]);
+      const rows = page.locator('.ant-table-row').filter({ has: page.locator('td').getByText(target, { exact: true }) });
+      await expect.poll(async () => [code, target, await rows.count()]).toEqual([code, target, count]);
+      const row = rows.first();
       await row.locator('.ant-table-row-expand-icon').click();
       const details = row.locator('xpath=following-sibling::tr[1]').getByTestId('audit-summary');
       await expect.poll(async () => [code, target, await details.innerText().catch(() => '')]).toEqual([code, target, expect.stringContaining(summary)]);
