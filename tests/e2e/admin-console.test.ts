@@ -231,6 +231,14 @@ describe('admin console at 1280 px', () => {
     await page.locator('.ant-table-row', { hasText: '老年医学科' }).waitFor(WAIT); // the page's chunk and the list, fetched anew
     const names = page.locator('.ant-table-row-level-1 td:first-child');
     await expect.poll(() => names.allInnerTexts().then((t) => t.map((x) => x.trim()).slice(0, reordered.length))).toEqual(reordered);
+    // A page longer than the window: the layout's background and the sider's divider run its whole
+    // height (ProLayout's own background and the fixed sider stop after one viewport).
+    const layout = (await page.evaluate(`(() => {
+      const column = document.querySelector('.ant-layout-has-sider > div:has(+ .ant-pro-sider-fixed)');
+      return { page: document.documentElement.scrollHeight, column: column.getBoundingClientRect().height, divider: getComputedStyle(column).borderInlineEndWidth, background: getComputedStyle(document.querySelector('.ant-pro-layout')).backgroundColor };
+    })()`)) as { page: number; column: number; divider: string; background: string };
+    expect(layout.page).toBeGreaterThan(800);
+    expect(layout).toEqual({ page: layout.page, column: layout.page, divider: '1px', background: 'rgb(245, 245, 245)' });
     await snap('05b-departments-reordered');
   });
 
