@@ -65,6 +65,7 @@ export const ACTION_LABEL: Record<string, string> = {
   'appointment.book': '预约挂号',
   'appointment.pay': '支付挂号费',
   'appointment.cancel': '取消预约',
+  'appointment.export': '导出预约 CSV',
   'appointment.expire': '超时未支付失效',
   'payment.refund': '发起退款',
   'payment.refund_confirm': '退款到账',
