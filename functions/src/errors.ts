@@ -106,6 +106,7 @@ export const errorCatalog = {
   GENERATE_RANGE_INVALID: [422, '生成范围有误：请同时选择开始和结束日期，且开始日期不晚于结束日期'],
   GENERATE_RANGE_IN_PAST: [422, '生成范围不能早于今天'],
   GENERATE_RANGE_TOO_LONG: [422, '生成范围过长'],
+  DEPARTMENT_ORDER_MISMATCH: [409, '排序须恰好包含同一上级科室下的全部科室（含停用），每个一次；请刷新后重试'],
   // 429 — slow down
   SMS_TOO_FREQUENT: [429, '验证码发送过于频繁，请稍后再试'],
   SMS_DAILY_LIMIT: [429, '今日验证码发送次数已达上限'],

@@ -187,6 +187,29 @@ describe('CSV export', () => {
     expect(seeded).toHaveLength(1203);
   });
 
+  it('audits who exported which filter, the phone masked, before the file goes out', async () => {
+    const before = await app.database.db.selectFrom('audit_log').select('id').where('action', '=', 'appointment.export').execute();
+    const res = await fetch(`${app.baseUrl}/api/v1/admin/export/appointments.csv?from=2027-04-01&to=2027-04-30&phone=13812345678`, {
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    const entries = await app.database.db
+      .selectFrom('audit_log')
+      .select(['actor_user_id', 'actor_role', 'summary', 'outcome'])
+      .where('action', '=', 'appointment.export')
+      .where('id', 'not in', before.length > 0 ? before.map((r) => r.id) : [0])
+      .execute();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]!.actor_user_id).toBe(admin.userId);
+    expect([entries[0]!.actor_role, entries[0]!.outcome]).toEqual(['admin', 'success']);
+    const summary = typeof entries[0]!.summary === 'string' ? JSON.parse(entries[0]!.summary) : entries[0]!.summary;
+    expect(summary).toEqual({ from: '2027-04-01', to: '2027-04-30', phone: '138****5678' });
+    // A refused filter exports nothing and audits nothing.
+    await get('/api/v1/admin/export/appointments.csv?from=2027-02-30x', admin.accessToken);
+    expect(await app.database.db.selectFrom('audit_log').select('id').where('action', '=', 'appointment.export').execute()).toHaveLength(before.length + 1);
+  });
+
   it('refuses a bad filter with a JSON 400, not a broken file', async () => {
     const res = await get('/api/v1/admin/export/appointments.csv?from=2027-02-30x', admin.accessToken);
     expect([res.status, res.body.error.code]).toEqual([400, 'VALIDATION_FAILED']);

@@ -2,12 +2,14 @@
  * The admin console in real headless Chromium at 1280 px, against the real API and a real
  * MariaDB (no mocked API), built as `npm start` builds it and served at /admin/ by the local
  * server: a doctor's login refused (and ended on the server), the admin's login, the dashboard's
- * chart, a department and a doctor created and listed (the initial password shown once really
- * logs the doctor in), a rule changed and its value in force and source shown, the schedule and
- * accounts pages; the audit log finding the department and rule changes made here; the
+ * chart (only the dashboard downloads ECharts: each page is its own chunk), a department created
+ * and the departments reordered by dragging, a doctor created and listed (the initial password
+ * shown once really logs the doctor in), a rule changed and its value in force and source shown,
+ * the schedule and accounts pages; the
  * appointments filtered, one's history in its drawer, and the CSV export downloaded; the
  * statistics dashboard with every chart drawn from a seeded week, a rate's definition in its
- * tooltip and a chart's CSV; a doctor's 停诊 request approved from 停诊审批. Screenshots go to
+ * tooltip and a chart's CSV; a doctor's 停诊 request approved from 停诊审批; and the audit log finding
+ * every change made here, filtered by action. Screenshots go to
  * test-artifacts/e2e/admin-*.png, to be looked at.
  */
 import { execFile } from 'node:child_process';
@@ -36,6 +38,10 @@ let clinic: Session & { departmentName: string };
 /** Another department's session with one paid booking, for the admin's 取消预约. */
 let paidClinic: Session & { departmentName: string };
 const loginAnswers: { role: string; refreshToken: string }[] = [];
+/** Every script the browser fetched, in order: which chunks a page needed. */
+const scripts: string[] = [];
+/** The session whose 停诊 an admin approves from 停诊审批. */
+let approvedSessionId: number;
 
 async function snap(name: string): Promise<void> {
   // From the top: a full-page shot of a scrolled page paints the fixed header mid-page.
@@ -55,11 +61,11 @@ async function pick(label: string, option: string): Promise<void> {
   await expect.poll(() => item.locator('.ant-select-selection-item').first().innerText().catch(() => '')).toBe(option);
 }
 
-/** The audit log's 操作 select lists every action, more than antd renders at once: search it. */
-async function pickAction(label: string): Promise<void> {
+/** The audit log's 操作 select lists every action, more than antd renders at once: search it by code. */
+async function pickAction(code: string): Promise<void> {
   await page.locator('.ant-form-item', { has: page.getByLabel('操作', { exact: true }) }).locator('.ant-select-selector').click();
-  await page.keyboard.type(label);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
+  await page.keyboard.type(code);
+  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: `（${code}）` }).first().click();
 }
 
 beforeAll(async () => {
@@ -99,6 +105,9 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'America/New_York' });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  page.on('response', (response) => {
+    if (response.url().endsWith('.js')) scripts.push(new URL(response.url()).pathname);
+  });
   page.on('response', async (response) => {
     if (!response.url().endsWith('/api/v1/auth/login') || response.status() !== 200) return;
     const body = (await response.json()) as { account: { role: string }; tokens: { refreshToken: string } };
@@ -129,6 +138,11 @@ describe('admin console at 1280 px', () => {
     const asset = await fetch(`${app.baseUrl}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // The login page is a chunk of its own, cached for good too; ECharts is not downloaded for it.
+    const loginChunk = scripts.find((s) => /\/assets\/LoginPage-[\w-]{8}\.js$/.test(s));
+    expect(loginChunk).toBeDefined();
+    expect((await fetch(`${app.baseUrl}${loginChunk}`)).headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(scripts.filter((s) => s.includes('/echarts-'))).toEqual([]);
     await snap('01-login');
   });
 
@@ -152,6 +166,7 @@ describe('admin console at 1280 px', () => {
     await page.getByText('南阳市第二人民医院 · 预约挂号管理后台').first().waitFor(WAIT);
     // The 2 bookings made above were ordered today: the daily chart has data from the start.
     await page.getByRole('img', { name: '每日预约量' }).locator('canvas').waitFor(WAIT);
+    expect(scripts.filter((s) => /\/assets\/(echarts|DashboardPage)-/.test(s))).toHaveLength(2);
     await snap('03-dashboard');
   });
 
@@ -171,6 +186,60 @@ describe('admin console at 1280 px', () => {
     const internal = await app.database.db.selectFrom('department').select('id').where('name', '=', '内科').executeTakeFirstOrThrow();
     expect(stored).toEqual({ code: 'GERI', parent_id: internal.id, active: 1 });
     await snap('05-departments');
+  });
+
+  it('reorders the 小科 of 内科 by dragging them, and the new order is what the patient app lists, after a reload too', async () => {
+    const db = app.database.db;
+    const internal = await db.selectFrom('department').select('id').where('name', '=', '内科').executeTakeFirstOrThrow();
+    const children = async () => (await db.selectFrom('department').select(['id', 'name']).where('parent_id', '=', internal.id).orderBy('sort_order').orderBy('id').execute());
+    const before = await children();
+    const geri = before.find((d) => d.name === '老年医学科')!;
+    const [first] = before;
+    expect(first!.name).not.toBe('老年医学科');
+    await page.getByRole('button', { name: /调整顺序/ }).click();
+    const tree = page.getByTestId('department-order-tree');
+    const node = (id: number) => tree.locator('.ant-tree-treenode', { has: page.getByTestId(`order-${id}`) });
+    await node(geri.id).waitFor(WAIT);
+    const box = await node(first!.id).boundingBox();
+    // Above the first 小科 (its top edge): the first place under 内科.
+    await node(geri.id).dragTo(node(first!.id), { sourcePosition: { x: 120, y: 10 }, targetPosition: { x: 120, y: 2 } });
+    await page.getByText('已调整「内科」下的科室顺序').waitFor(WAIT);
+    const moved = ['老年医学科', ...before.filter((d) => d.id !== geri.id).map((d) => d.name)];
+    await expect.poll(async () => (await children()).map((d) => d.name)).toEqual(moved);
+    // Below the last 小科 (its bottom edge): the last place.
+    const second = before.find((d) => d.name === moved[2])!;
+    const last = before.at(-1)!;
+    await node(second.id).dragTo(node(last.id), { sourcePosition: { x: 120, y: 10 }, targetPosition: { x: 120, y: box!.height - 2 } });
+    const reordered = [...moved.filter((name) => name !== second.name), second.name];
+    await expect.poll(async () => (await children()).map((d) => d.name)).toEqual(reordered);
+    // The tree shows it: 内科, then its 小科 in the new order.
+    await expect.poll(() => tree.locator('[data-testid^="order-"]').allInnerTexts().then((t) => t.map((x) => x.trim()).slice(0, reordered.length + 1))).toEqual(['内科', ...reordered]);
+    await snap('05a-department-order');
+    // A 小科 dragged under another 大科 (外科) is refused: that is an edit of its 上级科室.
+    const surgery = await db.selectFrom('department').select('id').where('name', '=', '外科').executeTakeFirstOrThrow();
+    const surgeryChild = await db.selectFrom('department').select('id').where('parent_id', '=', surgery.id).orderBy('sort_order').orderBy('id').executeTakeFirstOrThrow();
+    await node(geri.id).dragTo(node(surgeryChild.id), { sourcePosition: { x: 120, y: 10 }, targetPosition: { x: 120, y: box!.height - 2 } });
+    await page.waitForTimeout(500);
+    await expect(db.selectFrom('department').select('parent_id').where('id', '=', geri.id).executeTakeFirstOrThrow()).resolves.toEqual({ parent_id: internal.id });
+    expect((await children()).map((d) => d.name)).toEqual(reordered);
+    await page.getByRole('button', { name: /完\s*成/ }).click();
+
+    const publicTree = await app.request('GET', '/api/v1/departments');
+    const listed = publicTree.body.items.find((d: { id: number }) => d.id === internal.id);
+    expect(listed.children.map((c: { name: string }) => c.name)).toEqual(reordered);
+    await page.reload();
+    await page.locator('.ant-table-row', { hasText: '老年医学科' }).waitFor(WAIT); // the page's chunk and the list, fetched anew
+    const names = page.locator('.ant-table-row-level-1 td:first-child');
+    await expect.poll(() => names.allInnerTexts().then((t) => t.map((x) => x.trim()).slice(0, reordered.length))).toEqual(reordered);
+    // A page longer than the window: the layout's background and the sider's divider run its whole
+    // height (ProLayout's own background and the fixed sider stop after one viewport).
+    const layout = (await page.evaluate(`(() => {
+      const column = document.querySelector('.ant-layout-has-sider > div:has(+ .ant-pro-sider-fixed)');
+      return { page: document.documentElement.scrollHeight, column: column.getBoundingClientRect().height, divider: getComputedStyle(column).borderInlineEndWidth, background: getComputedStyle(document.querySelector('.ant-pro-layout')).backgroundColor };
+    })()`)) as { page: number; column: number; divider: string; background: string };
+    expect(layout.page).toBeGreaterThan(800);
+    expect(layout).toEqual({ page: layout.page, column: layout.page, divider: '1px', background: 'rgb(245, 245, 245)' });
+    await snap('05b-departments-reordered');
   });
 
   it('creates a doctor with a login account whose initial password is shown once and works', async () => {
@@ -271,26 +340,6 @@ describe('admin console at 1280 px', () => {
     expect(Number(active.n)).toBe(0);
     expect(await capacityViolations(app.database.db)).toEqual([]);
     await snap('14-suspended');
-  });
-
-  it('finds the department creation and the rule change made above in the audit log', async () => {
-    await page.getByRole('menuitem', { name: /审计日志/ }).click();
-    await page.getByText(/共 \d+ 条/).waitFor(WAIT);
-    await pickAction('新增科室');
-    await page.getByRole('button', { name: /查\s*询/ }).click();
-    const created = page.locator('.ant-table-row', { hasText: '新增科室' });
-    await expect.poll(() => created.count()).toBe(1);
-    await expect(created.innerText()).resolves.toContain(DEMO_ACCOUNTS.admin.displayName);
-    await created.locator('.ant-table-row-expand-icon').click();
-    await expect.poll(() => page.getByTestId('audit-summary').first().innerText().catch(() => '')).toContain('老年医学科');
-    await snap('15-audit-department');
-    await pickAction('修改预约规则');
-    await page.getByRole('button', { name: /查\s*询/ }).click();
-    const rule = page.locator('.ant-table-row', { hasText: '修改预约规则' });
-    await expect.poll(() => rule.count()).toBe(1);
-    await rule.locator('.ant-table-row-expand-icon').click();
-    await expect.poll(() => page.getByTestId('audit-summary').first().innerText().catch(() => '')).toContain('45');
-    await snap('16-audit-rule');
   });
 
   it('filters the appointments, shows one with its history, and exports the filtered list as CSV with a BOM', async () => {
@@ -478,11 +527,51 @@ describe('admin console at 1280 px', () => {
     await expect.poll(() => row.count()).toBe(0);
     const stored = await app.database.db.selectFrom('clinic_session').select('status').where('id', '=', session.sessionId).executeTakeFirstOrThrow();
     expect(stored.status).toBe('suspended');
+    approvedSessionId = session.sessionId;
     const request = await app.database.db.selectFrom('suspension_request').select('status').where('id', '=', requested.body.id).executeTakeFirstOrThrow();
     expect(request.status).toBe('approved');
     expect(await capacityViolations(app.database.db)).toEqual([]);
     await page.getByText('已批准', { exact: true }).click();
     await page.locator('.ant-table-row', { hasText: '孙请假' }).waitFor(WAIT);
     await snap('26-approved');
+  });
+
+  it('finds in the audit log every change made above, each by filtering on its action', async () => {
+    const db = app.database.db;
+    const id = async (table: 'department' | 'doctor', name: string) => String((await db.selectFrom(table).select('id').where('name', '=', name).executeTakeFirstOrThrow()).id);
+    const doctor = await db.selectFrom('doctor').select(['id', 'user_id']).where('name', '=', '林海涛').executeTakeFirstOrThrow();
+    const cancelled = await db.selectFrom('appointment').select('order_no').where('session_id', '=', paidClinic.sessionId).executeTakeFirstOrThrow();
+    const request = await db.selectFrom('suspension_request').select('id').where('session_id', '=', approvedSessionId).executeTakeFirstOrThrow();
+    // [action, its label, the 对象编号 of this file's entry, a part of its (newest) summary, how many]
+    const expected: [string, string, string, string, number?][] = [
+      ['department.create', '新增科室', await id('department', '老年医学科'), '老年医学科'],
+      ['department.reorder', '调整科室顺序', await id('department', '内科'), `"parentId": ${await id('department', '内科')}`, 2], // two drags
+      ['doctor.create', '新增医生', String(doctor.id), '林海涛'],
+      ['user.create', '创建账号', String(doctor.user_id), '"role": "doctor"'],
+      ['booking_rule.update', '修改预约规则', 'global', '"cancelCutoffMinutes": 45'],
+      ['slot.capacity', '调整号源', String(clinic.slotIds[0]), '"after": 1'],
+      ['session.suspend', '停诊', String(clinic.sessionId), '医生临时外出会诊'],
+      ['suspension_request.approve', '批准停诊申请', String(request.id), `"sessionId": ${approvedSessionId}`],
+      ['session.suspend', '停诊', String(approvedSessionId), '参加省级学术会议'],
+      ['appointment.cancel', '取消预约', cancelled.order_no, '医生临时外出会诊，已电话告知患者'],
+    ];
+    await page.getByRole('menuitem', { name: /审计日志/ }).click();
+    await page.getByText(/共 \d+ 条/).waitFor(WAIT);
+    for (const [code, label, target, summary, count = 1] of expected) {
+      await pickAction(code);
+      await page.getByRole('button', { name: /查\s*询/ }).click();
+      // Filtered on the server: every row is this action, and this file's entry is among them.
+      const actions = page.getByTestId('audit-action');
+      await expect.poll(() => actions.allInnerTexts().then((t) => [...new Set(t)])).toEqual([label]);
+      const rows = page.locator('.ant-table-row').filter({ has: page.locator('td').getByText(target, { exact: true }) });
+      await expect.poll(async () => [code, target, await rows.count()]).toEqual([code, target, count]);
+      const row = rows.first();
+      await row.locator('.ant-table-row-expand-icon').click();
+      const details = row.locator('xpath=following-sibling::tr[1]').getByTestId('audit-summary');
+      await expect.poll(async () => [code, target, await details.innerText().catch(() => '')]).toEqual([code, target, expect.stringContaining(summary)]);
+      if (code === 'department.reorder') await snap('27-audit-reorder');
+      await row.locator('.ant-table-row-expand-icon').click(); // folded again: the next filter's rows start closed
+    }
+    await snap('28-audit-cancel');
   });
 });

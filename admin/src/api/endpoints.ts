@@ -1,11 +1,13 @@
 /** Every API route the console uses, one typed function each (types from the generated OpenAPI types). */
 import { call, download } from './client';
+import { inTreeOrder } from './departmentTree';
 import type {
   Account,
   AdminAccount,
   AdminAppointment,
   AdminAppointmentDetail,
   AdminDepartment,
+  DepartmentOrder,
   AdminDoctor,
   AdminMessage,
   AdminPatientProfile,
@@ -42,9 +44,11 @@ export const authApi = {
 };
 
 export const departmentApi = {
-  list: () => call<{ items: AdminDepartment[] }>('GET', '/admin/departments'),
+  // In the tree's order, so every picker lists each 大科 with its 小科 under it.
+  list: () => call<{ items: AdminDepartment[] }>('GET', '/admin/departments').then((r) => ({ items: inTreeOrder(r.items) })),
   create: (body: DepartmentInput) => call<AdminDepartment>('POST', '/admin/departments', { body, quiet: true }),
   update: (id: number, body: DepartmentInput) => call<AdminDepartment>('PUT', `/admin/departments/${id}`, { body, quiet: true }),
+  reorder: (body: DepartmentOrder) => call<{ items: AdminDepartment[] }>('PUT', '/admin/departments/order', { body, quiet: true }),
 };
 
 export const doctorApi = {

@@ -23,6 +23,7 @@ export type TokenPair = Response<'/api/v1/auth/refresh', 'post'>;
 export type LoginSession = Response<'/api/v1/auth/login', 'post'>;
 export type AdminDepartment = Response<'/api/v1/admin/departments', 'get'>['items'][number];
 export type DepartmentInput = Body<'/api/v1/admin/departments', 'post'>;
+export type DepartmentOrder = Body<'/api/v1/admin/departments/order', 'put'>;
 export type AdminDoctor = Response<'/api/v1/admin/doctors', 'get'>['items'][number];
 export type DoctorInput = Body<'/api/v1/admin/doctors/{id}', 'put'>;
 export type NewDoctorInput = Body<'/api/v1/admin/doctors', 'post'>;

@@ -17,10 +17,12 @@ import {
 } from '@ant-design/icons';
 import { ProLayout } from '@ant-design/pro-components';
 import { Dropdown } from 'antd';
+import { Suspense } from 'react';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { authApi } from '../api/endpoints';
 import { signOut, type AdminSession } from '../api/session';
 import { HOSPITAL, PRODUCT } from './brand';
+import { PageLoadBoundary, PageLoading } from './PageLoading';
 
 const MENU = [
   { path: '/', name: '统计看板', icon: <DashboardOutlined /> },
@@ -74,7 +76,12 @@ export function Shell({ session }: { session: AdminSession }) {
       }}
       token={{ header: { colorBgHeader: '#fff' } }}
     >
-      <Outlet />
+      {/* The menu stays while a page's chunk loads; a failed load is forgotten on the next page. */}
+      <PageLoadBoundary key={location.pathname}>
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
+      </PageLoadBoundary>
     </ProLayout>
   );
 }

@@ -1,8 +1,9 @@
 /**
- * 科室管理: the department tree (大科 → 小科), create, edit, deactivate / reactivate. A
+ * 科室管理: the department tree (大科 → 小科), create, edit, reorder by dragging
+ * (DepartmentOrder.tsx), deactivate / reactivate. A
  * deactivated department disappears from the patient app; its doctors stay listed here.
  */
-import { PlusOutlined } from '@ant-design/icons';
+import { DragOutlined, PlusOutlined } from '@ant-design/icons';
 import { ModalForm, PageContainer, ProFormDigit, ProFormSelect, ProFormSwitch, ProFormText, ProFormTextArea, ProTable, type ProColumns } from '@ant-design/pro-components';
 import { App, Button, Form, Popconfirm, Tag } from 'antd';
 import { useMemo, useState } from 'react';
@@ -10,25 +11,8 @@ import { departmentApi } from '../api/endpoints';
 import type { AdminDepartment, DepartmentInput } from '../api/schema';
 import { useLoad } from '../components/useLoad';
 import { formErrorHandler } from '../components/formErrors';
-
-type Node = AdminDepartment & { children?: Node[] };
-
-/** parentId links → a tree ordered by sortOrder, then id (as the server orders the patient tree). */
-export function toTree(items: AdminDepartment[]): Node[] {
-  const byId = new Map<number, Node>(items.map((d) => [d.id, { ...d }]));
-  const roots: Node[] = [];
-  for (const node of byId.values()) {
-    const parent = node.parentId === null ? undefined : byId.get(node.parentId);
-    if (parent) (parent.children ??= []).push(node);
-    else roots.push(node);
-  }
-  const order = (list: Node[]) => {
-    list.sort((a, b) => a.sortOrder - b.sortOrder || a.id - b.id);
-    for (const n of list) if (n.children) order(n.children);
-  };
-  order(roots);
-  return roots;
-}
+import { toTree, type DepartmentNode as Node } from '../api/departmentTree';
+import { DepartmentOrderModal } from './DepartmentOrder';
 
 function inputOf(d: AdminDepartment): DepartmentInput {
   return { code: d.code, name: d.name, parentId: d.parentId, intro: d.intro, location: d.location, sortOrder: d.sortOrder, active: d.active };
@@ -39,6 +23,7 @@ export function DepartmentsPage() {
   const { data, loading, error, reload } = useLoad(() => departmentApi.list().then((r) => r.items), []);
   const [keyword, setKeyword] = useState('');
   const [editing, setEditing] = useState<AdminDepartment | 'new' | null>(null);
+  const [ordering, setOrdering] = useState(false);
   const [form] = Form.useForm<DepartmentInput>();
   const departments = data ?? [];
   const tree = useMemo(() => {
@@ -101,12 +86,16 @@ export function DepartmentsPage() {
         toolbar={{
           search: { placeholder: '按名称或编码搜索', allowClear: true, onSearch: setKeyword, style: { width: 240 } },
           actions: [
+            <Button key="order" icon={<DragOutlined />} disabled={departments.length < 2} onClick={() => setOrdering(true)}>
+              调整顺序
+            </Button>,
             <Button key="new" type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')}>
               新增科室
             </Button>,
           ],
         }}
       />
+      <DepartmentOrderModal open={ordering} departments={departments} onClose={() => setOrdering(false)} onSaved={reload} />
       <ModalForm<DepartmentInput>
         key={current?.id ?? 'new'}
         title={current ? `编辑科室：${current.name}` : '新增科室'}

@@ -11,7 +11,7 @@ import {
   appointmentDetail,
   appointmentFilterSchema,
   appointmentListQuerySchema,
-  appointmentsCsv,
+  exportAppointments,
   listAppointments,
 } from './appointments.js';
 import { auditLogQuerySchema, auditPageSchema, listAuditLog } from './audit-log.js';
@@ -73,9 +73,9 @@ export const adminRecordRoutes = [
     query: appointmentFilterSchema,
     response: z.instanceof(TextStream),
     contentType: 'text/csv; charset=utf-8',
-    handler: async ({ query, deps }) => {
+    handler: async ({ query, deps, principal, meta }) => {
       const filename = `预约导出-${shanghaiDate(deps.clock.now())}.csv`;
-      return new TextStream(appointmentsCsv(deps.db, query), {
+      return new TextStream(await exportAppointments(deps, principal, query, meta), {
         'Content-Disposition': `attachment; filename="appointments.csv"; filename*=UTF-8''${encodeURIComponent(filename)}`,
         'Cache-Control': 'no-store',
       });

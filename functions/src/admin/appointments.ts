@@ -18,6 +18,7 @@ import { idSchema, localDateSchema } from '../schemas.js';
 import { shanghaiDate, shanghaiTime } from '../time/shanghai.js';
 import { auditEntrySchema, listAuditLog } from './audit-log.js';
 import { PERIOD_LABELS } from '../schedule/slot-plan.js';
+import { recordAudit } from '../audit/audit.js';
 import { CSV_BOM, csvRow } from './csv.js';
 
 export const appointmentFilterSchema = z.strictObject({
@@ -278,6 +279,17 @@ function csvLine(r: Row): string {
     r.cancelled_by ? CANCELLED_BY_LABEL[r.cancelled_by] : '',
     r.cancel_reason,
   ]);
+}
+
+/**
+ * An admin's CSV export of the filtered appointments: a bulk read of patients' data, so who
+ * exported which filter is audited before the first row is read (a failed audit write exports
+ * nothing). The filter's phone is masked in the entry, as everywhere in the audit log.
+ */
+export async function exportAppointments(deps: AppDeps, admin: Principal, filter: AppointmentFilter, meta: RequestMeta): Promise<AsyncGenerator<string>> {
+  const summary = { ...filter, ...(filter.phone ? { phone: maskPhone(filter.phone) } : {}) };
+  await recordAudit(deps.db, { actor: admin, action: 'appointment.export', meta, summary }, deps.clock.now());
+  return appointmentsCsv(deps.db, filter);
 }
 
 /**

@@ -5,6 +5,7 @@ import { defineRoute } from '../http/route.js';
 import { feeFenSchema, idParams, idSchema } from '../schemas.js';
 import { createDoctor, listDepartmentsForAdmin, listDoctorsForAdmin, saveDepartment, updateDoctor } from './catalog-admin.js';
 import { doctorProfile, titleSchema } from './catalog.routes.js';
+import { reorderDepartments } from './department-order.js';
 
 const departmentInput = z.strictObject({
   code: z.string().trim().regex(/^[A-Z0-9_]{1,20}$/, '科室编码为 1–20 位大写字母或数字'),
@@ -80,6 +81,20 @@ export const catalogAdminRoutes = [
     response: departmentAdmin,
     errors: ['DEPARTMENT_NOT_FOUND', 'DEPARTMENT_CODE_TAKEN', 'DEPARTMENT_PARENT_INVALID', 'DEPARTMENT_IN_USE'],
     handler: ({ deps, principal, params, body, meta }) => saveDepartment(deps, principal, params.id, body, meta),
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/api/v1/admin/departments/order',
+    tag: 'admin',
+    summary: '调整科室顺序：同一上级科室下的全部科室按给定顺序排列（患者端同序显示）',
+    auth: ['admin'],
+    body: z.strictObject({
+      parentId: z.number().int().positive().nullable().meta({ description: '上级科室；null 为一级科室（大科）' }),
+      ids: z.array(z.number().int().positive()).min(1).max(500).meta({ description: '该上级科室下的全部科室（含停用），按新顺序，每个一次' }),
+    }),
+    response: z.object({ items: z.array(departmentAdmin) }),
+    errors: ['DEPARTMENT_NOT_FOUND', 'DEPARTMENT_ORDER_MISMATCH'],
+    handler: async ({ deps, principal, body, meta }) => ({ items: await reorderDepartments(deps, principal, body.parentId, body.ids, meta) }),
   }),
   defineRoute({
     method: 'GET',

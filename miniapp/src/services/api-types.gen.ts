@@ -369,6 +369,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/departments/order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 调整科室顺序：同一上级科室下的全部科室按给定顺序排列（患者端同序显示）
+         * @description 角色：admin
+         */
+        put: operations["putAdminDepartmentsOrder"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/doctors": {
         parameters: {
             query?: never;
@@ -1801,7 +1821,7 @@ export interface components {
          * @description 稳定的错误码，客户端据此分支
          * @enum {string}
          */
-        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "CHECK_IN_NOT_OPEN" | "CHECK_IN_CLOSED" | "VISIT_STATE_CONFLICT" | "PASS_LIMIT_REACHED" | "QUEUE_EMPTY" | "QUEUE_BUSY" | "BAN_NOT_FOUND" | "BAN_ALREADY_LIFTED" | "DEPARTMENT_IN_USE" | "DEPARTMENT_INACTIVE" | "GENERATE_RANGE_INVALID" | "GENERATE_RANGE_IN_PAST" | "GENERATE_RANGE_TOO_LONG" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
+        ErrorCode: "VALIDATION_FAILED" | "INVALID_JSON" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "UNAUTHENTICATED" | "TOKEN_EXPIRED" | "TOKEN_INVALID" | "INVALID_CREDENTIALS" | "REFRESH_TOKEN_INVALID" | "REFRESH_TOKEN_REUSED" | "FORBIDDEN" | "ACCOUNT_DISABLED" | "ACCOUNT_LOCKED" | "PASSWORD_CHANGE_REQUIRED" | "NOT_FOUND" | "ROUTE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "PHONE_ALREADY_REGISTERED" | "SMS_CODE_INVALID" | "SMS_CODE_TOO_MANY_ATTEMPTS" | "PASSWORD_SAME_AS_OLD" | "ID_NUMBER_INVALID" | "ID_INFO_MISMATCH" | "PROFILE_DUPLICATE" | "PROFILE_LIMIT_REACHED" | "PROFILE_HAS_APPOINTMENTS" | "DEPARTMENT_CODE_TAKEN" | "DEPARTMENT_PARENT_INVALID" | "SESSION_EXISTS" | "SESSION_TIMES_INVALID" | "SESSION_IN_PAST" | "CAPACITY_BELOW_BOOKED" | "CAPACITY_ABOVE_RANGE" | "DEPARTMENT_NOT_FOUND" | "DOCTOR_NOT_FOUND" | "TEMPLATE_NOT_FOUND" | "IDEMPOTENCY_KEY_REQUIRED" | "IDEMPOTENCY_KEY_INVALID" | "IDEMPOTENCY_KEY_REUSED" | "PROFILE_NOT_FOUND" | "NOTIFICATION_NOT_FOUND" | "SLOT_NOT_FOUND" | "APPOINTMENT_NOT_FOUND" | "SESSION_NOT_FOUND" | "SUSPENSION_REQUEST_NOT_FOUND" | "SLOT_FULL" | "SLOT_NOT_RELEASED" | "SESSION_SUSPENDED" | "SLOT_PAST" | "ALREADY_BOOKED" | "DAILY_LIMIT_REACHED" | "DEPARTMENT_DAILY_LIMIT_REACHED" | "BOOKING_BANNED" | "HOLD_EXPIRED" | "NOT_PAYABLE" | "CANCEL_CUTOFF_PASSED" | "NOT_CANCELLABLE" | "SESSION_ALREADY_SUSPENDED" | "PAYMENT_FAILED" | "DOCTOR_UNAVAILABLE" | "SESSION_STARTED" | "SESSION_RELEASED" | "SUSPENSION_REQUEST_PENDING" | "SUSPENSION_REQUEST_DECIDED" | "SUBSTITUTE_SAME_DOCTOR" | "SUBSTITUTE_NOT_ACTIVE" | "SUBSTITUTE_OTHER_DEPARTMENT" | "SUBSTITUTE_TITLE_TOO_LOW" | "SUBSTITUTE_BUSY" | "NOTIFICATION_NOT_RETRYABLE" | "WAITLIST_NOT_FULL" | "WAITLIST_CLOSED" | "WAITLIST_LIMIT_REACHED" | "ALREADY_WAITING" | "WAITLIST_SLOT_INVALID" | "WAITLIST_ENTRY_NOT_FOUND" | "WAITLIST_NOT_WAITING" | "CHECK_IN_NOT_OPEN" | "CHECK_IN_CLOSED" | "VISIT_STATE_CONFLICT" | "PASS_LIMIT_REACHED" | "QUEUE_EMPTY" | "QUEUE_BUSY" | "BAN_NOT_FOUND" | "BAN_ALREADY_LIFTED" | "DEPARTMENT_IN_USE" | "DEPARTMENT_INACTIVE" | "GENERATE_RANGE_INVALID" | "GENERATE_RANGE_IN_PAST" | "GENERATE_RANGE_TOO_LONG" | "DEPARTMENT_ORDER_MISMATCH" | "SMS_TOO_FREQUENT" | "SMS_DAILY_LIMIT" | "DATABASE_BUSY" | "SERVICE_UNAVAILABLE" | "SMS_SEND_FAILED" | "INTERNAL";
         Session: {
             account: components["schemas"]["Account"];
             tokens: components["schemas"]["TokenPair"];
@@ -4250,6 +4270,119 @@ export interface operations {
             };
             /** @description `DEPARTMENT_PARENT_INVALID` 上级科室无效 */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DATABASE_BUSY` 系统繁忙，请稍后重试 */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putAdminDepartmentsOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 上级科室；null 为一级科室（大科） */
+                    parentId: number | null;
+                    /** @description 该上级科室下的全部科室（含停用），按新顺序，每个一次 */
+                    ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description 成功 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: number;
+                            code: string;
+                            name: string;
+                            parentId: number | null;
+                            intro: string | null;
+                            location: string | null;
+                            sortOrder: number;
+                            active: boolean;
+                            doctorCount: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description `VALIDATION_FAILED` 请求参数有误；`INVALID_JSON` 请求内容不是有效的 JSON */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNAUTHENTICATED` 请先登录；`TOKEN_EXPIRED` 登录已过期，请重新登录；`TOKEN_INVALID` 登录凭证无效，请重新登录 */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `FORBIDDEN` 无权进行此操作；`PASSWORD_CHANGE_REQUIRED` 为了账号安全，请先修改初始密码 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DEPARTMENT_NOT_FOUND` 科室不存在 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DEPARTMENT_ORDER_MISMATCH` 排序须恰好包含同一上级科室下的全部科室（含停用），每个一次；请刷新后重试 */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` 请求内容过大 */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` 请求内容须为 application/json */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11415,6 +11548,7 @@ export const errorMessages = {
   GENERATE_RANGE_INVALID: "生成范围有误：请同时选择开始和结束日期，且开始日期不晚于结束日期",
   GENERATE_RANGE_IN_PAST: "生成范围不能早于今天",
   GENERATE_RANGE_TOO_LONG: "生成范围过长",
+  DEPARTMENT_ORDER_MISMATCH: "排序须恰好包含同一上级科室下的全部科室（含停用），每个一次；请刷新后重试",
   SMS_TOO_FREQUENT: "验证码发送过于频繁，请稍后再试",
   SMS_DAILY_LIMIT: "今日验证码发送次数已达上限",
   DATABASE_BUSY: "系统繁忙，请稍后重试",
