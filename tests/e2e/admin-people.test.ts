@@ -109,7 +109,7 @@ describe('people pages at 1280 px', () => {
     await page.getByTestId('ban-lift').click();
     // The dialog zooms in: under load a click during that animation can land on nothing.
     await page.getByTestId('ban-lift-reason').waitFor(WAIT);
-    await expect.poll(() => page.locator('.ant-modal').evaluate((el) => getComputedStyle(el).transform)).toBe('none');
+    await expect.poll(() => page.evaluate(`getComputedStyle(document.querySelector('.ant-modal')).transform`)).toBe('none');
     await page.locator('.ant-modal').getByRole('button', { name: '解除限制' }).click();
     await page.getByText('请填写解除原因').waitFor(WAIT);
     await page.getByTestId('ban-lift-reason').fill('患者因急诊住院未能就诊，已核实');
