@@ -573,5 +573,9 @@ describe('admin console at 1280 px', () => {
       await row.locator('.ant-table-row-expand-icon').click(); // folded again: the next filter's rows start closed
     }
     await snap('28-audit-cancel');
+    // The CSV export above (a bulk read of patients' data): one entry, with the filter it used.
+    await pickAction('appointment.export');
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await expect.poll(() => page.getByTestId('audit-action').allInnerTexts()).toEqual(['导出预约 CSV']);
   });
 });

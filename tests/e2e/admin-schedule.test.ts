@@ -162,6 +162,17 @@ describe('出诊模板 and 排班管理 at 1280 px', () => {
     expect(texts.map((t) => t.includes('排班管理员') && t.includes('clinic_session'))).toEqual([true, true]);
     expect(texts.map((t) => t.match(/clinic_session (\d+)/)?.[1])).toEqual(made.map((s) => String(s.id)).reverse());
     await snap('02b-audit-generated-sessions');
+
+    // And the template the doctor was given, and the generator's two runs (the second made nothing).
+    for (const [label, count, text] of [['新增排班模板', 1, 'schedule_template'], ['生成排班', 2, '排班管理员']] as const) {
+      await page.locator('.ant-form-item', { has: page.getByLabel('操作', { exact: true }) }).locator('.ant-select-selector').click();
+      await page.keyboard.type(label);
+      await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label }).first().click();
+      await page.getByRole('button', { name: /查\s*询/ }).click();
+      const found = page.locator('.ant-table-row', { hasText: label });
+      await expect.poll(() => found.count(), WAIT).toBe(count);
+      expect((await found.allInnerTexts()).every((t) => t.includes(text)), label).toBe(true);
+    }
   });
 
   it('a registered patient books the generated session in the patient H5 app at 375 px: 201, and its slot has exactly one place less', async () => {
