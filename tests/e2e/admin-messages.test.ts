@@ -107,4 +107,20 @@ describe('消息管理 at 1280 px', () => {
     const audit = await app.database.db.selectFrom('audit_log').select('actor_role').where('action', '=', 'notification.retry').where('target_id', '=', String(failedId)).execute();
     expect(audit).toEqual([{ actor_role: 'admin' }]);
   });
+
+  it('says when the list cannot be loaded, and 重试 loads it again', async () => {
+    await page.route('**/api/v1/admin/notifications?*', (route) =>
+      route.fulfill({ status: 503, contentType: 'application/json', headers: { 'Retry-After': '1' }, body: JSON.stringify({ error: { code: 'SERVICE_UNAVAILABLE', message: '服务暂不可用，请稍后重试' } }) }),
+    );
+    await page.getByRole('button', { name: /查\s*询/ }).click();
+    await page.getByText('加载失败：服务暂不可用，请稍后重试').waitFor(WAIT);
+    await snap('04-load-failed');
+    await page.unroute('**/api/v1/admin/notifications?*');
+    const reloaded = page.waitForResponse((r) => r.url().includes('/api/v1/admin/notifications?') && r.status() === 200);
+    await page.getByRole('button', { name: /重\s*试/ }).click();
+    await reloaded;
+    await expect.poll(() => page.getByText(/加载失败/).count()).toBe(0);
+    // Still filtered to the failed ones, of which none is left after the retry above.
+    await page.getByText('没有符合条件的消息').first().waitFor(WAIT);
+  });
 });

@@ -11,6 +11,7 @@ import { ApiError } from '../api/client';
 import { banApi } from '../api/endpoints';
 import type { BookingBan } from '../api/schema';
 import { shanghaiChineseDay, shanghaiDateTime } from '../components/shanghai';
+import { useTableLoad } from '../components/useTableLoad';
 
 type Scope = 'active' | 'all';
 
@@ -23,7 +24,7 @@ export function BansPage() {
   const { message } = App.useApp();
   const table = useRef<ActionType>(null);
   const [scope, setScope] = useState<Scope>('active');
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { load, errorAlert } = useTableLoad(table);
   const [lifting, setLifting] = useState<BookingBan | null>(null);
   const [saving, setSaving] = useState(false);
   const [liftError, setLiftError] = useState<string | null>(null);
@@ -115,35 +116,19 @@ export function BansPage() {
 
   return (
     <PageContainer title="预约限制" subTitle="多次爽约后暂停预约的账号；日期按北京时间，手机号已脱敏">
-      {loadError ? (
-        <Alert
-          type="error"
-          showIcon
-          message={`加载失败：${loadError}`}
-          action={
-            <Button size="small" onClick={() => void table.current?.reload()}>
-              重试
-            </Button>
-          }
-          style={{ marginBottom: 16 }}
-        />
-      ) : null}
+      {errorAlert}
       <ProTable<BookingBan>
         rowKey="id"
         actionRef={table}
         columns={columns}
         search={false}
         params={{ scope }}
-        request={async () => {
-          try {
+        request={() =>
+          load(async () => {
             const { items } = await banApi.list(scope === 'active');
-            setLoadError(null);
-            return { data: items, total: items.length, success: true };
-          } catch (error) {
-            setLoadError(error instanceof ApiError ? error.message : '网络异常，请稍后重试');
-            return { data: [], total: 0, success: false };
-          }
-        }}
+            return { items, total: items.length };
+          })
+        }
         pagination={{ defaultPageSize: 20, showSizeChanger: true, showTotal: (total) => `共 ${total} 条` }}
         toolbar={{
           filter: (

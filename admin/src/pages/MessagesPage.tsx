@@ -6,12 +6,12 @@
  * to the queue with its tries reset, and the action is audited.
  */
 import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { Alert, Button, message, Popconfirm, Tag, Tooltip, Typography } from 'antd';
+import { Button, message, Popconfirm, Tag, Tooltip, Typography } from 'antd';
 import { useRef, useState } from 'react';
-import { ApiError } from '../api/client';
 import { notificationApi } from '../api/endpoints';
 import type { AdminMessage } from '../api/schema';
 import { shanghaiDateTime } from '../components/shanghai';
+import { useTableLoad } from '../components/useTableLoad';
 
 type Filters = {
   status?: AdminMessage['status'];
@@ -51,7 +51,7 @@ const valueEnumOf = (labels: Record<string, string>) => Object.fromEntries(Objec
 
 export function MessagesPage() {
   const table = useRef<ActionType>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { load, errorAlert } = useTableLoad(table);
   const [retrying, setRetrying] = useState<number | null>(null);
 
   async function retry(m: AdminMessage) {
@@ -159,26 +159,14 @@ export function MessagesPage() {
 
   return (
     <PageContainer title="消息管理" subTitle="发给患者的全部消息（站内消息、短信、微信），新的在前；手机号已脱敏，日期按北京时间">
-      {loadError ? (
-        <Alert
-          type="error"
-          showIcon
-          message={`加载失败：${loadError}`}
-          action={
-            <Button size="small" onClick={() => void table.current?.reload()}>
-              重试
-            </Button>
-          }
-          style={{ marginBottom: 16 }}
-        />
-      ) : null}
+      {errorAlert}
       <ProTable<AdminMessage, Filters>
         rowKey="id"
         actionRef={table}
         columns={columns}
         request={async (params: Filters & { current?: number; pageSize?: number }) => {
-          try {
-            const page = await notificationApi.list({
+          return load(() =>
+            notificationApi.list({
               status: params.status,
               channel: params.channel,
               template: params.template || undefined,
@@ -188,13 +176,8 @@ export function MessagesPage() {
               to: params.days?.[1],
               page: params.current ?? 1,
               pageSize: params.pageSize ?? 20,
-            });
-            setLoadError(null);
-            return { data: page.items, total: page.total, success: true };
-          } catch (error) {
-            setLoadError(error instanceof ApiError ? error.message : '网络异常，请稍后重试');
-            return { data: [], total: 0, success: false };
-          }
+            }),
+          );
         }}
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条消息` }}
         search={{ labelWidth: 'auto', defaultCollapsed: false }}

@@ -5,14 +5,14 @@
  * session number and status, a page at a time. Names and phones come masked.
  */
 import { PageContainer, ProTable, type ActionType, type ProColumns } from '@ant-design/pro-components';
-import { Alert, Button, Tag, Typography } from 'antd';
+import { Tag, Typography } from 'antd';
 import { useRef, useState } from 'react';
-import { ApiError } from '../api/client';
 import { departmentApi, waitlistApi } from '../api/endpoints';
 import type { AdminWaitlistEntry } from '../api/schema';
 import { PERIOD_LABEL } from '../components/labels';
 import { shanghaiDateTime } from '../components/shanghai';
 import { useLoad } from '../components/useLoad';
+import { useTableLoad } from '../components/useTableLoad';
 
 type Status = AdminWaitlistEntry['status'];
 type Filters = { status?: Status; departmentId?: number; sessionId?: string; days?: [string, string] };
@@ -37,7 +37,7 @@ export function WaitlistPage() {
   const table = useRef<ActionType>(null);
   const departments = useLoad(() => departmentApi.list().then((r) => r.items), []);
   const [rows, setRows] = useState<AdminWaitlistEntry[]>([]);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { load, errorAlert } = useTableLoad(table);
 
   const columns: ProColumns<AdminWaitlistEntry>[] = [
     { title: '出诊日期', dataIndex: 'days', valueType: 'dateRange', hideInTable: true, search: { transform: (v: [string, string]) => ({ days: v }) } },
@@ -106,25 +106,13 @@ export function WaitlistPage() {
 
   return (
     <PageContainer title="候补管理" subTitle="各场出诊的候补队列，按候补先后排列；日期按北京时间，姓名与手机号已脱敏">
-      {loadError ? (
-        <Alert
-          type="error"
-          showIcon
-          message={`加载失败：${loadError}`}
-          action={
-            <Button size="small" onClick={() => void table.current?.reload()}>
-              重试
-            </Button>
-          }
-          style={{ marginBottom: 16 }}
-        />
-      ) : null}
+      {errorAlert}
       <ProTable<AdminWaitlistEntry, Filters>
         rowKey="id"
         actionRef={table}
         columns={columns}
         request={async (params: Filters & { current?: number; pageSize?: number }) => {
-          try {
+          return load(async () => {
             const page = await waitlistApi.list({
               status: params.status ?? 'waiting',
               departmentId: params.departmentId ? String(params.departmentId) : undefined,
@@ -133,15 +121,13 @@ export function WaitlistPage() {
               to: params.days?.[1],
               page: params.current ?? 1,
               pageSize: params.pageSize ?? 20,
+            }).catch((error: unknown) => {
+              setRows([]);
+              throw error;
             });
             setRows(page.items);
-            setLoadError(null);
-            return { data: page.items, total: page.total, success: true };
-          } catch (error) {
-            setRows([]);
-            setLoadError(error instanceof ApiError ? error.message : '网络异常，请稍后重试');
-            return { data: [], total: 0, success: false };
-          }
+            return page;
+          });
         }}
         bordered
         pagination={{ defaultPageSize: 20, showSizeChanger: true, pageSizeOptions: [20, 50, 100], showTotal: (total) => `共 ${total} 条候补` }}
